@@ -1,0 +1,501 @@
+#!/usr/bin/env bash
+# Postern SMTP ingest benchmark: Postern beside a private Postfix instance.
+#
+# Both servers get the same load from Postfix's smtp-source (SESSIONS concurrent
+# SMTP sessions, N messages of SIZE bytes each, to one local Maildir user) on
+# loopback high ports. Prints msgs/s (ingest and delivered-to-Maildir) of both,
+# the Postern/Postfix ratio, and the RSS of both daemons.
+#
+# Exits non-zero when something is broken (build/start failure, smtp-source
+# errors, messages lost/duplicated/corrupted, daemon died). Missing a
+# performance target is reported but is not a failure.
+#
+# Usage: bench/run.sh [--quick] [-n N] [-s SESSIONS] [-l SIZE]
+#                     [--only postfix|postern] [--keep]
+# See bench/README.md.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+
+# ---------------------------------------------------------------- settings
+N="${BENCH_N:-20000}"           # messages per server
+SESSIONS="${BENCH_SESSIONS:-10}"
+SIZE="${BENCH_SIZE:-4096}"      # payload bytes per message (smtp-source -l)
+ONLY=""                         # "", postfix, postern
+KEEP=0                          # keep the temp dir (logs, maildirs)
+LOAD_TIMEOUT="${BENCH_LOAD_TIMEOUT:-600}"        # s, bound for one smtp-source run
+DELIVERY_TIMEOUT="${BENCH_DELIVERY_TIMEOUT:-300}" # s after ingest ended, bound for delivery
+START_TIMEOUT="${BENCH_START_TIMEOUT:-30}"        # s, bound for a daemon to answer 220
+IDLE_SETTLE="${BENCH_IDLE_SETTLE:-3}"             # s of idling before an RSS sample
+SAMPLE="${BENCH_SAMPLE:-50}"                      # delivered messages whose body is verified
+BUILD_DIR="${POSTERN_BUILD_DIR:-$ROOT/build}"
+POSTERN_BIN="${POSTERN_BIN:-}"  # set to skip the cmake build and use this binary
+DOMAIN="example.test"
+USER_LOCAL="bench1"
+RCPT="$USER_LOCAL@$DOMAIN"
+SENDER="sender@$DOMAIN"
+LOOPBACK="127.0.0.1"            # the only address this script ever uses
+
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) N="${BENCH_N:-300}"; IDLE_SETTLE=1; SAMPLE=20; shift ;;
+    -n) N="$2"; shift 2 ;;
+    -s) SESSIONS="$2"; shift 2 ;;
+    -l) SIZE="$2"; shift 2 ;;
+    --only) ONLY="$2"; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+case "$ONLY" in ""|postfix|postern) ;; *) echo "run.sh: --only takes postfix or postern" >&2; exit 2 ;; esac
+for v in N SESSIONS SIZE; do
+  case "${!v}" in ''|*[!0-9]*|0) echo "run.sh: $v must be a positive integer" >&2; exit 2 ;; esac
+done
+run_postfix() { [ "$ONLY" != postern ]; }
+run_postern() { [ "$ONLY" != postfix ]; }
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+now() { date +%s.%N; }
+fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
+fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+
+# ------------------------------------------------------------ dependencies
+need_pkgs=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+for p in postfix procps iproute2 coreutils; do have_pkg "$p" || need_pkgs+=("$p"); done
+if run_postern && [ -z "$POSTERN_BIN" ]; then
+  # Build dependencies of Postern (see the top-level CMakeLists.txt).
+  for p in cmake make g++ libpoco-dev libssl-dev libsqlite3-dev libsodium-dev; do
+    have_pkg "$p" || need_pkgs+=("$p")
+  done
+fi
+if [ "${#need_pkgs[@]}" -gt 0 ]; then
+  log "installing: ${need_pkgs[*]}"
+  [ "$(id -u)" = 0 ] || die "need root to apt-get install ${need_pkgs[*]}"
+  # Postfix must not configure (and start) a system instance: no main.cf is written.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+command -v smtp-source >/dev/null || [ -x /usr/sbin/smtp-source ] || die "smtp-source not found (package postfix)"
+export PATH="$PATH:/usr/sbin:/usr/lib/postfix/sbin"
+[ "$(id -u)" = 0 ] || die "run as root (a private Postfix instance needs it)"
+
+# ------------------------------------------------------------ state/cleanup
+TMP=""
+POSTFIX_CONF=""
+POSTERN_PID=""
+FAILED=0
+
+postfix_master_pid() {
+  local f="$TMP/postfix/queue/pid/master.pid" p
+  [ -f "$f" ] || return 1
+  p="$(tr -dc '0-9' < "$f")"
+  [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo "$p"
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [ -n "$POSTERN_PID" ] && kill -0 "$POSTERN_PID" 2>/dev/null; then
+    kill -TERM "$POSTERN_PID" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$POSTERN_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$POSTERN_PID" 2>/dev/null; then
+      log "BROKEN: postern did not stop on SIGTERM within 10 s; sending SIGKILL"
+      kill -KILL "$POSTERN_PID" 2>/dev/null
+      [ "$rc" -ne 0 ] || rc=1
+    fi
+    wait "$POSTERN_PID" 2>/dev/null
+    local st=$?
+    [ "$st" -eq 0 ] || log "postern serve exited with status $st after SIGTERM"
+  elif [ -n "$POSTERN_PID" ]; then
+    wait "$POSTERN_PID" 2>/dev/null
+    log "postern serve had already exited (status $?)"
+  fi
+  if [ -n "$POSTFIX_CONF" ] && [ -f "$POSTFIX_CONF/main.cf" ]; then
+    local mp
+    mp="$(postfix_master_pid)"
+    if [ -n "$mp" ]; then
+      postfix -c "$POSTFIX_CONF" stop >/dev/null 2>&1
+      for _ in $(seq 1 100); do kill -0 "$mp" 2>/dev/null || break; sleep 0.1; done
+      if kill -0 "$mp" 2>/dev/null; then
+        postfix -c "$POSTFIX_CONF" abort >/dev/null 2>&1
+        sleep 1
+        kill -KILL "$mp" 2>/dev/null
+      fi
+    fi
+  fi
+  if [ -n "$TMP" ] && [ -d "$TMP" ]; then
+    if [ "$rc" -ne 0 ] || [ "$FAILED" -ne 0 ]; then
+      for f in "$TMP/postfix/log/maillog" "$TMP/postern.log"; do
+        [ -s "$f" ] || continue
+        log "last lines of $f:"
+        tail -n 25 "$f" >&2
+      done
+    fi
+    if [ "$KEEP" = 1 ]; then
+      log "kept $TMP"
+    else
+      rm -rf "$TMP"
+    fi
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+TMP="$(mktemp -d /tmp/postern-bench.XXXXXX)"
+# Postfix's delivery agent runs as nobody and its daemons as postfix: they must
+# be able to traverse the temp dir.
+chmod 755 "$TMP"
+
+# ------------------------------------------------------------ free ports
+# A port counts as taken when something listens on it (IPv4 or IPv6).
+declare -A USED_PORTS=()
+port_listening() {
+  local hex
+  hex="$(printf ':%04X' "$1")"
+  awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+free_port() {
+  local p
+  for _ in $(seq 1 500); do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    [ -n "${USED_PORTS[$p]:-}" ] && continue
+    port_listening "$p" && continue
+    USED_PORTS[$p]=1
+    echo "$p"
+    return 0
+  done
+  die "no free loopback port found"
+}
+
+# Wait until an SMTP server answers 220 on 127.0.0.1:$1 (bounded by $2 s).
+wait_smtp() {
+  local port="$1" limit="$2" pid="${3:-}" deadline line
+  deadline=$(( $(date +%s) + limit ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    line="$(timeout 3 bash -c '
+      exec 3<>"/dev/tcp/'"$LOOPBACK"'/$1" || exit 1
+      IFS= read -r -t 2 l <&3 || exit 1
+      printf "QUIT\r\n" >&3
+      printf "%s" "$l"' _ "$port" 2>/dev/null || true)"
+    case "$line" in 220*) return 0 ;; esac
+    sleep 0.2
+  done
+  return 1
+}
+
+# ------------------------------------------------------------ memory
+rss_kb() { awk '/^VmRSS:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+hwm_kb() { awk '/^VmHWM:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+pss_kb() { awk '/^Pss:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+# A process and all its descendants.
+proc_tree() {
+  local p c
+  for p in "$@"; do
+    echo "$p"
+    for c in $(pgrep -P "$p" 2>/dev/null || true); do proc_tree "$c"; done
+  done
+}
+# "<rss_kb> <pss_kb> <nprocs> <name:count,...>" summed over a process tree.
+tree_mem() {
+  local rss=0 pss=0 n=0 p names=""
+  declare -A cnt=()
+  for p in $(proc_tree "$1"); do
+    [ -r "/proc/$p/status" ] || continue
+    rss=$(( rss + $(rss_kb "$p") ))
+    pss=$(( pss + $(pss_kb "$p") ))
+    n=$(( n + 1 ))
+    local c
+    c="$(cat "/proc/$p/comm" 2>/dev/null || echo '?')"
+    cnt[$c]=$(( ${cnt[$c]:-0} + 1 ))
+  done
+  for p in "${!cnt[@]}"; do names+="${names:+,}$p:${cnt[$p]}"; done
+  echo "$rss $pss $n $names"
+}
+
+# ------------------------------------------------------------ verification
+count_new() { if [ -d "$1" ]; then find "$1" -maxdepth 1 -type f | wc -l; else echo 0; fi; }
+# Body of a message file (after the first empty line), CRs stripped.
+body_of() { tr -d '\r' < "$1" | awk 'b { print; next } /^$/ { b = 1 }'; }
+# Its size on the wire, with CRLF line ends (what smtp-source -l counts).
+wire_len() { awk '{ n += length($0) + 2 } END { print n + 0 }'; }
+REF_BODY_SUM=""
+REF_BODY_LEN=""
+# Checks that delivered messages are complete: every file has at least SIZE
+# bytes, and a sample of bodies is byte-identical to the reference body (the
+# first one seen; smtp-source sends the same body every time).
+verify_maildir() {
+  local name="$1" dir="$2" small files f sum len bad=0
+  small="$(find "$dir" -maxdepth 1 -type f -size "-${SIZE}c" | wc -l)"
+  if [ "$small" -ne 0 ]; then
+    log "$name: $small delivered files are smaller than the $SIZE-byte payload"
+    bad=1
+  fi
+  while IFS= read -r f; do
+    sum="$(body_of "$f" | md5sum | cut -d' ' -f1)"
+    len="$(body_of "$f" | wire_len)"
+    if [ -z "$REF_BODY_SUM" ]; then
+      REF_BODY_SUM="$sum"; REF_BODY_LEN="$len"
+      if [ "$len" -lt "$SIZE" ]; then
+        log "$name: message body is $len bytes, expected >= $SIZE: $f"; bad=1
+      fi
+    elif [ "$sum" != "$REF_BODY_SUM" ]; then
+      log "$name: body of $f ($len bytes) differs from the reference body ($REF_BODY_LEN bytes)"
+      bad=1
+    fi
+  done < <(find "$dir" -maxdepth 1 -type f | shuf -n "$SAMPLE")
+  return "$bad"
+}
+
+# ------------------------------------------------------------ load driver
+# run_load NAME PORT MAILDIR_NEW PID_TO_WATCH -> sets R_INGEST_S, R_DELIV_S, R_OK
+run_load() {
+  local name="$1" port="$2" dir="$3" pid="$4" t0 t1 t2 rc=0 cnt=0 deadline errf
+  errf="$TMP/smtp-source.$name.err"
+  R_OK=1; R_INGEST_S=""; R_DELIV_S=""
+  cnt="$(count_new "$dir")"
+  [ "$cnt" -eq 0 ] || { log "$name: maildir not empty before the load ($cnt files)"; R_OK=0; return; }
+  log "$name: smtp-source -s $SESSIONS -m $N -l $SIZE -> $LOOPBACK:$port"
+  t0="$(now)"
+  timeout "$LOAD_TIMEOUT" smtp-source -s "$SESSIONS" -m "$N" -l "$SIZE" \
+    -f "$SENDER" -t "$RCPT" "$LOOPBACK:$port" >"$errf" 2>&1 || rc=$?
+  t1="$(now)"
+  R_INGEST_S="$(fsub "$t1" "$t0")"
+  if [ "$rc" -ne 0 ]; then
+    R_OK=0
+    if [ "$rc" -eq 124 ]; then
+      log "$name: smtp-source did not finish within ${LOAD_TIMEOUT}s"
+    else
+      log "$name: smtp-source exited with status $rc after ${R_INGEST_S}s:"
+    fi
+    sed 's/^/    /' "$errf" | tail -n 20 >&2
+  fi
+  # Wait until all N messages are in the Maildir (bounded).
+  deadline=$(( $(date +%s) + DELIVERY_TIMEOUT ))
+  while :; do
+    cnt="$(count_new "$dir")"
+    [ "$cnt" -ge "$N" ] && break
+    [ "$(date +%s)" -ge "$deadline" ] && break
+    [ "$rc" -ne 0 ] && [ "$(date +%s)" -ge $(( deadline - DELIVERY_TIMEOUT + 10 )) ] && break
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.05
+  done
+  t2="$(now)"
+  R_DELIV_S="$(fsub "$t2" "$t0")"
+  if [ "$cnt" -lt "$N" ]; then
+    log "$name: only $cnt of $N messages delivered to $dir within ${DELIVERY_TIMEOUT}s after ingest"
+    R_OK=0
+  fi
+  sleep 1   # anything arriving late (duplicates)?
+  cnt="$(count_new "$dir")"
+  if [ "$cnt" -gt "$N" ]; then
+    log "$name: $cnt messages in the Maildir, expected $N (duplicates?)"
+    R_OK=0
+  fi
+  if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+    log "$name: daemon (pid $pid) is gone after the load"
+    R_OK=0
+  fi
+  if [ "$cnt" -gt 0 ] && ! verify_maildir "$name" "$dir"; then R_OK=0; fi
+  log "$name: ingest ${R_INGEST_S}s, all delivered ${R_DELIV_S}s, $cnt/$N in Maildir"
+}
+
+# ------------------------------------------------------------ Postern build
+if run_postern; then
+  if [ -z "$POSTERN_BIN" ]; then
+    log "building Postern (Release) in $BUILD_DIR"
+    if ! { cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release &&
+           cmake --build "$BUILD_DIR" -j2; } >"$TMP/build.log" 2>&1; then
+      tail -n 40 "$TMP/build.log" >&2
+      die "Postern build failed (full log above is the tail of cmake output)"
+    fi
+    POSTERN_BIN="$BUILD_DIR/bin/postern"
+  fi
+  [ -x "$POSTERN_BIN" ] || die "no Postern binary at $POSTERN_BIN"
+fi
+
+# ------------------------------------------------------------ Postfix start
+PF_PORT=""; PF_MASTER=""; PF_NEW=""
+if run_postfix; then
+  if [ -f /etc/postfix/main.cf ] || [ -f /var/spool/postfix/pid/master.pid ]; then
+    log "note: a system Postfix configuration/instance exists; it is left alone (private instance uses its own dirs and ports)"
+  fi
+  PF="$TMP/postfix"
+  POSTFIX_CONF="$PF/etc"
+  mkdir -p "$POSTFIX_CONF" "$PF/queue" "$PF/data" "$PF/log" "$PF/mail"
+  chown postfix:postfix "$PF/data"
+  chown 65534:65534 "$PF/mail"     # virtual(8) delivers as nobody:nogroup
+  PF_PORT="$(free_port)"
+  # Stock settings except what a private, loopback-only instance needs.
+  cat >"$POSTFIX_CONF/main.cf" <<EOF
+compatibility_level = 3.6
+config_directory = $POSTFIX_CONF
+queue_directory = $PF/queue
+data_directory = $PF/data
+meta_directory = /etc/postfix
+maillog_file = $PF/log/maillog
+maillog_file_prefixes = $PF/log
+syslog_name = postfix-bench
+myhostname = bench.localdomain
+mydomain = localdomain
+myorigin = \$myhostname
+mydestination =
+inet_interfaces = $LOOPBACK
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+relayhost =
+relay_domains =
+default_transport = error:no outbound mail from the bench instance
+biff = no
+append_dot_mydomain = no
+smtputf8_enable = no
+alias_maps =
+alias_database =
+local_recipient_maps =
+virtual_mailbox_domains = $DOMAIN
+virtual_mailbox_base = $PF/mail
+virtual_mailbox_maps = texthash:$POSTFIX_CONF/vmailbox
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+EOF
+  # Trailing slash = Maildir.
+  echo "$RCPT $DOMAIN/$USER_LOCAL/" >"$POSTFIX_CONF/vmailbox"
+  cat >"$POSTFIX_CONF/master.cf" <<EOF
+$LOOPBACK:$PF_PORT inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+local     unix  -       n       n       -       -       local
+virtual   unix  -       n       n       -       -       virtual
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+  log "starting private Postfix on $LOOPBACK:$PF_PORT ($POSTFIX_CONF)"
+  postfix -c "$POSTFIX_CONF" check >"$TMP/postfix-check.log" 2>&1 || true
+  if ! postfix -c "$POSTFIX_CONF" start >"$TMP/postfix-start.log" 2>&1; then
+    cat "$TMP/postfix-start.log" >&2
+    die "postfix -c $POSTFIX_CONF start failed"
+  fi
+  for _ in $(seq 1 50); do PF_MASTER="$(postfix_master_pid || true)"; [ -n "$PF_MASTER" ] && break; sleep 0.1; done
+  [ -n "$PF_MASTER" ] || die "Postfix master did not start"
+  wait_smtp "$PF_PORT" "$START_TIMEOUT" "$PF_MASTER" || die "Postfix does not answer SMTP on $LOOPBACK:$PF_PORT"
+  PF_VERSION="$(postconf -c "$POSTFIX_CONF" -h mail_version 2>/dev/null || echo '?')"
+  PF_NEW="$PF/mail/$DOMAIN/$USER_LOCAL/new"
+fi
+
+# ------------------------------------------------------------ Postern start
+PT_PORT=""; PT_NEW=""
+if run_postern; then
+  PT_DATA="$TMP/postern"
+  mkdir -p "$PT_DATA"
+  pt() { "$POSTERN_BIN" "$@" >>"$TMP/postern-cli.log" 2>&1 || { cat "$TMP/postern-cli.log" >&2; die "postern $* failed"; }; }
+  pt domain --data-dir "$PT_DATA" add "$DOMAIN"
+  printf 'bench-password' | "$POSTERN_BIN" user --data-dir "$PT_DATA" add "$RCPT" --password-stdin \
+    >>"$TMP/postern-cli.log" 2>&1 || { cat "$TMP/postern-cli.log" >&2; die "postern user add failed"; }
+  PT_PORT="$(free_port)"
+  pt config --data-dir "$PT_DATA" set smtp.listen "$LOOPBACK:$PT_PORT"
+  for k in submission submissions imap imaps admin; do
+    pt config --data-dir "$PT_DATA" set "$k.listen" "$LOOPBACK:$(free_port)"
+  done
+  log "starting Postern on $LOOPBACK:$PT_PORT ($PT_DATA)"
+  "$POSTERN_BIN" serve --data-dir "$PT_DATA" >"$TMP/postern.log" 2>&1 &
+  POSTERN_PID=$!
+  wait_smtp "$PT_PORT" "$START_TIMEOUT" "$POSTERN_PID" || die "Postern does not answer SMTP on $LOOPBACK:$PT_PORT"
+  # Nothing may listen outside loopback.
+  nonlo="$(ss -Hltnp 2>/dev/null | grep "pid=$POSTERN_PID," | awk '{ print $4 }' | grep -Ev '^(127\.0\.0\.1|\[::1\]):' || true)"
+  [ -z "$nonlo" ] || die "Postern listens on a non-loopback address: $nonlo"
+  PT_NEW="$PT_DATA/mail/$DOMAIN/$USER_LOCAL/new"
+fi
+
+# ------------------------------------------------------------ idle memory
+sleep "$IDLE_SETTLE"
+if run_postern; then PT_RSS0="$(tree_mem "$POSTERN_PID")"; fi
+if run_postfix; then PF_MEM0="$(tree_mem "$PF_MASTER")"; fi
+
+# ------------------------------------------------------------ load
+PF_OK=1; PT_OK=1
+if run_postfix; then
+  run_load postfix "$PF_PORT" "$PF_NEW" "$PF_MASTER"
+  PF_OK="$R_OK"; PF_IN="$R_INGEST_S"; PF_DE="$R_DELIV_S"
+fi
+if run_postern; then
+  run_load postern "$PT_PORT" "$PT_NEW" "$POSTERN_PID"
+  PT_OK="$R_OK"; PT_IN="$R_INGEST_S"; PT_DE="$R_DELIV_S"
+fi
+
+# ------------------------------------------------------------ after-load memory
+sleep "$IDLE_SETTLE"
+if run_postern && kill -0 "$POSTERN_PID" 2>/dev/null; then
+  PT_RSS1="$(tree_mem "$POSTERN_PID")"; PT_HWM="$(hwm_kb "$POSTERN_PID")"
+else
+  PT_RSS1="0 0 0 -"; PT_HWM=0
+fi
+if run_postfix; then PF_MEM1="$(tree_mem "$PF_MASTER")"; fi
+
+# ------------------------------------------------------------ report
+echo
+echo "SMTP ingest: $N messages x $SIZE B payload, $SESSIONS concurrent sessions (smtp-source), $LOOPBACK, one Maildir user"
+echo "machine: $(nproc) cores, $(uname -r)"
+printf '%-22s %10s %12s %12s %14s  %s\n' "server" "ingest s" "ingest msg/s" "delivered s" "delivered msg/s" "status"
+if run_postfix; then
+  printf '%-22s %10s %12s %12s %14s  %s\n' "Postfix $PF_VERSION" "$PF_IN" "$(fdiv "$N" "$PF_IN")" \
+    "$PF_DE" "$(fdiv "$N" "$PF_DE")" "$([ "$PF_OK" = 1 ] && echo ok || echo BROKEN)"
+fi
+if run_postern; then
+  printf '%-22s %10s %12s %12s %14s  %s\n' "Postern" "$PT_IN" "$(fdiv "$N" "$PT_IN")" \
+    "$PT_DE" "$(fdiv "$N" "$PT_DE")" "$([ "$PT_OK" = 1 ] && echo ok || echo BROKEN)"
+fi
+if run_postfix && run_postern; then
+  R_IN="$(awk -v a="$PF_IN" -v b="$PT_IN" 'BEGIN { printf "%.2f", a / b }')"
+  R_DE="$(awk -v a="$PF_DE" -v b="$PT_DE" 'BEGIN { printf "%.2f", a / b }')"
+  echo "ratio Postern/Postfix (msg/s): ingest ${R_IN}x, delivered ${R_DE}x   (target: >= 2x)"
+  awk -v r="$R_DE" 'BEGIN { exit !(r < 2) }' && echo "  -> below the 2x target"
+fi
+echo
+echo "memory (VmRSS; PSS in brackets counts shared pages once)"
+if run_postern; then
+  read -r a ap _ _ <<<"$PT_RSS0"; read -r b bp _ _ <<<"$PT_RSS1"
+  echo "  Postern idle after start: $(mb "$a") MB [$(mb "$ap") MB]   (target: <= 15 MB)"
+  echo "  Postern idle after load:  $(mb "$b") MB [$(mb "$bp") MB]   peak during run (VmHWM): $(mb "$PT_HWM") MB"
+  awk -v k="$a" 'BEGIN { exit !(k > 15 * 1024) }' && echo "  -> idle RSS above the 15 MB target"
+fi
+if run_postfix; then
+  read -r a ap an anames <<<"$PF_MEM0"; read -r b bp bn bnames <<<"$PF_MEM1"
+  echo "  Postfix idle after start: $(mb "$a") MB [$(mb "$ap") MB] summed over $an processes ($anames)"
+  echo "  Postfix idle after load:  $(mb "$b") MB [$(mb "$bp") MB] summed over $bn processes ($bnames)"
+fi
+
+if [ "$PF_OK" != 1 ] || [ "$PT_OK" != 1 ]; then
+  FAILED=1
+  echo
+  echo "BROKEN: see the messages above; the run is not valid."
+  exit 1
+fi

@@ -1,0 +1,94 @@
+#include "cli/cli.h"
+
+#include <iostream>
+
+#include "daemon/daemon.h"
+#include "store/sqlite.h"
+#include "store/directory.h"
+
+namespace postern::cli {
+
+namespace {
+const char* kUsage =
+    "usage: postern VERB --data-dir DIR [...]\n"
+    "  serve                                   run the mail server in the foreground\n"
+    "  config list | get KEY | set KEY VALUE [KEY VALUE ...] | schema\n"
+    "  domain add NAME | remove NAME | list\n"
+    "  user add ADDRESS --password-stdin | passwd ADDRESS --password-stdin | remove ADDRESS | list\n"
+    "  alias add ALIAS TARGET[,TARGET...] | remove ALIAS | list\n"
+    "  admin passwd --password-stdin           set the control panel password\n"
+    "  queue list                              show messages waiting in the queue\n"
+    "  migrate                                 create or upgrade the data folder's schema\n"
+    "DIR may also come from the POSTERN_DATA_DIR environment variable.\n";
+}  // namespace
+
+int usage_error(const std::string& message) {
+  std::cerr << "postern: " << message << "\n" << kUsage;
+  return 2;
+}
+
+int refused(const std::string& message) {
+  std::cerr << "postern: " << message << "\n";
+  return 1;
+}
+
+bool read_password(std::string& out, std::string& error) {
+  if (!std::getline(std::cin, out)) out.clear();
+  if (!out.empty() && out.back() == '\r') out.pop_back();
+  if (out.size() < 8) {
+    error = "password must be at least 8 characters";
+    return false;
+  }
+  if (out.size() > 1024) {
+    error = "password must be at most 1024 characters";
+    return false;
+  }
+  return true;
+}
+
+int run(int argc, char** argv) {
+  if (argc < 2) return usage_error("missing verb");
+  std::string verb = argv[1];
+  if (verb == "--help" || verb == "-h" || verb == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  Args args;
+  if (const char* env = std::getenv("POSTERN_DATA_DIR")) args.data_dir = env;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--data-dir") {
+      if (i + 1 >= argc) return usage_error("--data-dir needs a folder");
+      args.data_dir = argv[++i];
+    } else if (a.rfind("--data-dir=", 0) == 0) {
+      args.data_dir = a.substr(11);
+    } else if (a == "--password-stdin") {
+      args.password_stdin = true;
+    } else if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
+      return usage_error("unknown option " + a);
+    } else {
+      args.words.push_back(a);
+    }
+  }
+  if (args.data_dir.empty()) return usage_error("missing --data-dir");
+  while (args.data_dir.size() > 1 && args.data_dir.back() == '/') args.data_dir.pop_back();
+
+  try {
+    if (verb == "serve") return args.words.empty() ? daemon::serve(args.data_dir) : usage_error("serve takes no arguments");
+    if (verb == "config") return config_command(args);
+    if (verb == "domain") return domain_command(args);
+    if (verb == "user") return user_command(args);
+    if (verb == "alias") return alias_command(args);
+    if (verb == "admin") return admin_command(args);
+    if (verb == "queue") return queue_command(args);
+    if (verb == "migrate") return migrate_command(args);
+  } catch (const store::Refused& e) {
+    return refused(e.what());
+  } catch (const std::exception& e) {
+    std::cerr << "postern: " << e.what() << "\n";
+    return 1;
+  }
+  return usage_error("unknown verb '" + verb + "'");
+}
+
+}  // namespace postern::cli

@@ -1,0 +1,31 @@
+// The `postern` command line: `serve` and the admin verbs. Exit codes: 0 done, 1 refused
+// (invalid value, conflict, unknown item — the message says which), 2 usage error.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace postern::cli {
+
+int run(int argc, char** argv);
+
+// Shared by the verb files.
+struct Args {
+  std::string data_dir;
+  std::vector<std::string> words;  // positional words after the verb
+  bool password_stdin = false;
+};
+
+int config_command(const Args& args);
+int domain_command(const Args& args);
+int user_command(const Args& args);
+int alias_command(const Args& args);
+int admin_command(const Args& args);
+int queue_command(const Args& args);
+int migrate_command(const Args& args);
+
+int usage_error(const std::string& message);
+int refused(const std::string& message);
+// Reads the password from standard input (first line, without its line end).
+bool read_password(std::string& out, std::string& error);
+
+}  // namespace postern::cli

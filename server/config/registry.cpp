@@ -1,0 +1,186 @@
+#include "config/registry.h"
+
+#include <set>
+
+#include "mail/address.h"
+#include "util/cidr.h"
+#include "util/strings.h"
+
+namespace postern::config {
+
+namespace {
+
+std::vector<Setting> build_registry() {
+  using T = Type;
+  return {
+      // Listeners. Defaults are unprivileged ports: DSM does not let packages bind below 1024.
+      {"smtp.listen", T::ListenList, "0.0.0.0:2525", 0, 0, {}, "SMTP (MX and LAN relay) listeners, ADDR:PORT list"},
+      {"submission.listen", T::ListenList, "0.0.0.0:2587", 0, 0, {}, "Submission (STARTTLS) listeners"},
+      {"submissions.listen", T::ListenList, "0.0.0.0:2465", 0, 0, {}, "Submission over implicit TLS listeners"},
+      {"imap.listen", T::ListenList, "0.0.0.0:2143", 0, 0, {}, "IMAP (STARTTLS) listeners"},
+      {"imaps.listen", T::ListenList, "0.0.0.0:2993", 0, 0, {}, "IMAP over implicit TLS listeners"},
+      {"admin.listen", T::ListenList, "0.0.0.0:2443", 0, 0, {}, "Admin API and control panel (HTTPS) listeners"},
+
+      {"smtp.hostname", T::Hostname, "", 0, 0, {}, "Name announced in the banner and Received headers; empty uses the system host name"},
+      {"smtp.banner", T::Text, "Postern ESMTP", 0, 200, {}, "Text after the host name in the 220 greeting"},
+      {"smtp.max_recipients", T::Int, "100", 1, 10000, {}, "Most recipients accepted for one message"},
+      {"smtp.max_hops", T::Int, "50", 1, 500, {}, "Most Received headers a message may carry (mail loop protection)"},
+      {"smtp.max_message_size_mb", T::Int, "25", 1, 200, {}, "Largest message accepted, in megabytes"},
+      {"smtp.max_line_length", T::Int, "4096", 1000, 100000, {}, "Longest line accepted in a command or in message data, in bytes"},
+      {"smtp.max_connections", T::Int, "100", 1, 5000, {}, "Most simultaneous SMTP sessions over all listeners"},
+      {"smtp.max_errors", T::Int, "10", 1, 1000, {}, "Protocol errors after which a session is closed with 421"},
+      {"smtp.command_timeout_s", T::Int, "300", 5, 3600, {}, "Seconds to wait for the next command"},
+      {"smtp.data_timeout_s", T::Int, "180", 5, 3600, {}, "Seconds to wait for more message data"},
+      {"smtp.require_auth", T::Bool, "true", 0, 0, {}, "Clients must authenticate to send to non-local recipients"},
+      {"smtp.lan_skip_auth", T::Bool, "true", 0, 0, {}, "Clients in network.lan may send without authenticating"},
+      {"smtp.auth_plaintext_lan", T::Bool, "false", 0, 0, {}, "Offer AUTH without TLS to clients in network.lan"},
+      {"smtp.check_sender_login", T::Bool, "true", 0, 0, {}, "An authenticated user may only use its own addresses and aliases as sender"},
+      {"smtp.sender_login_lan_exempt", T::Bool, "false", 0, 0, {}, "Skip the sender ownership check for clients in network.lan"},
+      {"smtp.bare_newline", T::Enum, "normalize", 0, 0, {"normalize", "reject"},
+       "Lines ending in a bare LF: treat as CRLF (never as end of data), or reject the message"},
+      {"network.lan", T::CidrList, "127.0.0.0/8,::1/128", 0, 0, {}, "Local networks: their clients may relay without credentials"},
+
+      {"tls.cert_file", T::Path, "", 0, 0, {}, "PEM certificate chain; empty uses the generated self-signed one"},
+      {"tls.key_file", T::Path, "", 0, 0, {}, "PEM private key for tls.cert_file"},
+      {"tls.min_version", T::Enum, "1.2", 0, 0, {"1.0", "1.1", "1.2", "1.3"}, "Oldest TLS version accepted from clients"},
+
+      {"log.max_size_mb", T::Int, "10", 1, 1000, {}, "Size at which a log file is rotated"},
+  };
+}
+
+bool parse_listen(const std::string& item, std::string& error) {
+  auto colon = item.rfind(':');
+  if (colon == std::string::npos) {
+    error = "'" + item + "' is not ADDR:PORT";
+    return false;
+  }
+  auto host = item.substr(0, colon);
+  long long port = 0;
+  if (!util::parse_int(item.substr(colon + 1), port) || port < 1 || port > 65535) {
+    error = "'" + item + "' needs a port between 1 and 65535";
+    return false;
+  }
+  bool bracketed = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  auto ip = util::IpAddress::parse(host);
+  if (!ip || (ip->v6 && !bracketed)) {
+    error = "'" + item + "' needs an IP address (IPv6 in brackets: [::1]:2525)";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const char* type_name(Type t) {
+  switch (t) {
+    case Type::Bool: return "bool";
+    case Type::Int: return "int";
+    case Type::Text: return "text";
+    case Type::Hostname: return "hostname";
+    case Type::Path: return "path";
+    case Type::Enum: return "enum";
+    case Type::ListenList: return "listen-list";
+    case Type::CidrList: return "cidr-list";
+  }
+  return "?";
+}
+
+const std::vector<Setting>& all_settings() {
+  static const std::vector<Setting> registry = build_registry();
+  return registry;
+}
+
+const Setting* find_setting(const std::string& key) {
+  for (const auto& s : all_settings())
+    if (s.key == key) return &s;
+  return nullptr;
+}
+
+std::optional<std::string> normalize(const Setting& s, const std::string& raw, std::string& error) {
+  std::string value(util::trim(raw));
+  auto fail = [&](const std::string& rule) -> std::optional<std::string> {
+    error = s.key + ": " + rule;
+    return std::nullopt;
+  };
+  switch (s.type) {
+    case Type::Bool: {
+      auto v = util::to_lower(value);
+      if (v == "true" || v == "on" || v == "yes" || v == "1") return std::string("true");
+      if (v == "false" || v == "off" || v == "no" || v == "0") return std::string("false");
+      return fail("must be true or false");
+    }
+    case Type::Int: {
+      long long n = 0;
+      if (!util::parse_int(value, n)) return fail("must be a whole number");
+      if (n < s.min || n > s.max)
+        return fail("must be between " + std::to_string(s.min) + " and " + std::to_string(s.max));
+      return std::to_string(n);
+    }
+    case Type::Text: {
+      if (value.size() > size_t(s.max)) return fail("must be at most " + std::to_string(s.max) + " characters");
+      for (unsigned char c : value)
+        if (c < 32 || c == 127) return fail("must be a single line of printable text");
+      return value;
+    }
+    case Type::Hostname: {
+      auto v = util::to_lower(value);
+      if (v.empty()) return v;
+      if (v.find('.') == std::string::npos || v.front() == '[' || !mail::valid_domain(v))
+        return fail("must be a fully qualified host name such as mail.example.com");
+      return v;
+    }
+    case Type::Path: {
+      if (!value.empty() && value.front() != '/') return fail("must be an absolute path");
+      for (unsigned char c : value)
+        if (c < 32) return fail("must not contain control characters");
+      return value;
+    }
+    case Type::Enum: {
+      for (const auto& c : s.choices)
+        if (c == value) return value;
+      return fail("must be one of: " + util::join(s.choices, ", "));
+    }
+    case Type::ListenList: {
+      auto items = util::split_list(value);
+      for (const auto& item : items) {
+        std::string why;
+        if (!parse_listen(item, why)) return fail(why);
+      }
+      return util::join(items, ",");
+    }
+    case Type::CidrList: {
+      std::vector<std::string> out;
+      for (const auto& item : util::split_list(value)) {
+        auto c = util::Cidr::parse(item);
+        if (!c) return fail("'" + item + "' is not an IP network such as 192.168.1.0/24");
+        out.push_back(c->to_string());
+      }
+      return util::join(out, ",");
+    }
+  }
+  return fail("unknown type");
+}
+
+std::optional<std::string> check_consistency(const std::map<std::string, std::string>& values) {
+  std::map<std::string, std::string> owner;  // port -> key, to find clashes
+  for (const auto& s : all_settings()) {
+    if (s.type != Type::ListenList) continue;
+    auto it = values.find(s.key);
+    if (it == values.end()) continue;
+    std::set<std::string> own_ports;
+    for (const auto& item : util::split_list(it->second)) {
+      auto port = item.substr(item.rfind(':') + 1);
+      if (own_ports.count(port)) continue;  // same service on v4 and v6 is fine
+      own_ports.insert(port);
+      auto [pos, fresh] = owner.emplace(port, s.key);
+      if (!fresh) return s.key + ": port " + port + " is already used by " + pos->second;
+    }
+  }
+  auto cert = values.find("tls.cert_file"), key = values.find("tls.key_file");
+  bool has_cert = cert != values.end() && !cert->second.empty();
+  bool has_key = key != values.end() && !key->second.empty();
+  if (has_cert != has_key) return std::string("tls.cert_file and tls.key_file must be set together");
+  return std::nullopt;
+}
+
+}  // namespace postern::config

@@ -1,0 +1,264 @@
+#include "daemon/daemon.h"
+
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+#include "auth/password.h"
+#include "auth/verifier.h"
+#include "config/registry.h"
+#include "daemon/data_dir.h"
+#include "delivery/local_agent.h"
+#include "log/log.h"
+#include "net/acceptor.h"
+#include "policy/engine.h"
+#include "queue/queue_store.h"
+#include "queue/runner.h"
+#include "smtp/server/session.h"
+#include "store/directory.h"
+#include "store/settings_store.h"
+#include "tls/certificate.h"
+#include "tls/server_context.h"
+#include "util/random.h"
+
+namespace postern::daemon {
+
+namespace {
+
+const char* kSmtpServices[] = {"smtp", "submission", "submissions"};
+
+std::string system_hostname() {
+  char buf[256] = {};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf[0] ? buf : "localhost";
+}
+
+// Tracks live sessions so shutdown can wait for them and the connection cap can be enforced.
+class SessionCounter {
+ public:
+  bool try_enter(long long limit) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (active_ >= limit) return false;
+    ++active_;
+    return true;
+  }
+  void leave() {
+    std::lock_guard<std::mutex> lock(mu_);
+    --active_;
+    cv_.notify_all();
+  }
+  bool wait_idle(std::chrono::seconds limit) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, limit, [&] { return active_ == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  long long active_ = 0;
+};
+
+class Server {
+ public:
+  explicit Server(const DataDir& dir)
+      : dir_(dir),
+        settings_(dir.main_db()),
+        directory_(dir.main_db()),
+        queue_(dir.queue()),
+        local_(dir.mail()),
+        verifier_(directory_),
+        policy_(directory_),
+        stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+        runner_(queue_, {{queue::Route::Local, [this](const queue::Envelope& e, const std::string& b) { return local_.deliver(e, b); }}}, 4),
+        acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_) {}
+
+  ~Server() { ::close(stop_fd_); }
+
+  int run() {
+    ensure_admin_password();
+    config_ = load_snapshot();
+    reload_tls(*config_);
+    runner_.start();
+    apply_listeners(*config_);
+    acceptor_.start();
+    log::write(log::Service::Daemon, "-", "postern started, data folder " + dir_.root);
+
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
+    for (;;) {
+      timespec tick{1, 0};
+      int sig = sigtimedwait(&signals, nullptr, &tick);
+      if (sig == SIGTERM || sig == SIGINT) break;
+      try {
+        if (sig == SIGHUP || settings_.serial() != config_->serial()) reload();
+      } catch (const std::exception& e) {
+        log::write(log::Service::Daemon, "-", std::string("settings reload failed, keeping the old ones: ") + e.what());
+      }
+    }
+    shutdown();
+    return 0;
+  }
+
+ private:
+  config::SnapshotPtr load_snapshot() {
+    auto serial = settings_.serial();
+    return std::make_shared<const config::Snapshot>(settings_.load(), serial);
+  }
+
+  config::SnapshotPtr current() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return config_;
+  }
+
+  void ensure_admin_password() {
+    if (directory_.has_admin_password()) return;
+    std::string password = util::random_password(16);
+    directory_.set_admin_password(auth::hash_password(password));
+    // Printed once, to the terminal only: the log files never see it.
+    std::printf("postern: first start. Admin user 'admin', password: %s\n"
+                "postern: change it with: postern admin --data-dir %s passwd --password-stdin\n",
+                password.c_str(), dir_.root.c_str());
+    std::fflush(stdout);
+  }
+
+  void reload_tls(const config::Snapshot& cfg) {
+    try {
+      std::string cert = cfg.text("tls.cert_file"), key = cfg.text("tls.key_file");
+      if (cert.empty()) {
+        auto host = cfg.text("smtp.hostname").empty() ? system_hostname() : cfg.text("smtp.hostname");
+        auto paths = tls::ensure_self_signed(dir_.tls(), host);
+        cert = paths.cert;
+        key = paths.key;
+      }
+      auto ctx = std::make_shared<const tls::ServerContext>(cert, key, cfg.text("tls.min_version"));
+      std::lock_guard<std::mutex> lock(mu_);
+      tls_ = ctx;
+    } catch (const std::exception& e) {
+      log::write(log::Service::Daemon, "-", std::string("TLS unavailable: ") + e.what());
+    }
+  }
+
+  void apply_listeners(const config::Snapshot& cfg) {
+    std::vector<net::Endpoint> eps;
+    for (const char* service : kSmtpServices)
+      for (const auto& a : cfg.listeners(std::string(service) + ".listen")) eps.push_back({service, a});
+    for (const auto& err : acceptor_.update(eps))
+      log::write(log::Service::Daemon, "-", "cannot listen on " + err);
+  }
+
+  void reload() {
+    auto next = load_snapshot();
+    auto prev = current();
+    log::set_max_bytes(size_t(next->number("log.max_size_mb")) << 20);
+    bool tls_changed = false;
+    for (const char* key : {"tls.cert_file", "tls.key_file", "tls.min_version", "smtp.hostname"})
+      tls_changed |= next->text(key) != prev->text(key);
+    if (tls_changed) reload_tls(*next);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      config_ = next;
+    }
+    apply_listeners(*next);
+    log::write(log::Service::Daemon, "-", "settings reloaded (serial " + std::to_string(next->serial()) + ")");
+  }
+
+  void on_connection(int fd, const std::string& ip, const net::Endpoint& ep) {
+    auto cfg = current();
+    if (!sessions_.try_enter(cfg->number("smtp.max_connections"))) {
+      static const char busy[] = "421 4.7.0 Too many connections, try again later\r\n";
+      (void)!::send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::close(fd);
+      log::write(log::Service::Smtp, "-", "refused [" + ip + "]: connection limit reached");
+      return;
+    }
+    tls::ServerContextPtr tls;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      tls = tls_;
+    }
+    std::string id = "S" + util::new_queue_id().substr(5);
+    try {
+      std::thread([this, fd, ip, ep, cfg, tls, id] {
+        {
+          net::Transport transport(fd, stop_fd_);
+          bool ready = true;
+          if (ep.service == "submissions") {
+            ready = tls && transport.start_tls(tls->raw(), 30000);
+            if (!ready) log::write(log::Service::Smtp, id, "TLS handshake failed with [" + ip + "]");
+          }
+          if (ready) {
+            smtp::Services svc{policy_, verifier_, queue_, [this] { runner_.notify(); }};
+            smtp::Session(transport, svc, {cfg, tls, ep, ip, id}).run();
+          }
+        }
+        sessions_.leave();
+      }).detach();
+    } catch (const std::system_error& e) {
+      ::close(fd);
+      sessions_.leave();
+      log::write(log::Service::Smtp, id, std::string("cannot start session: ") + e.what());
+    }
+  }
+
+  void shutdown() {
+    log::write(log::Service::Daemon, "-", "stopping: no new connections, finishing sessions");
+    uint64_t one = 1;
+    (void)!::write(stop_fd_, &one, sizeof one);
+    acceptor_.stop();
+    if (!sessions_.wait_idle(std::chrono::seconds(60)))
+      log::write(log::Service::Daemon, "-", "sessions still open after 60 s; stopping anyway");
+    runner_.stop();
+    log::write(log::Service::Daemon, "-", "postern stopped");
+  }
+
+  DataDir dir_;
+  store::SettingsStore settings_;
+  store::Directory directory_;
+  queue::QueueStore queue_;
+  delivery::LocalAgent local_;
+  auth::Verifier verifier_;
+  policy::Engine policy_;
+  int stop_fd_;
+  queue::Runner runner_;
+  net::Acceptor acceptor_;
+  SessionCounter sessions_;
+  std::mutex mu_;
+  config::SnapshotPtr config_;
+  tls::ServerContextPtr tls_;
+};
+
+}  // namespace
+
+int serve(const std::string& data_dir) {
+  DataDir dir{data_dir};
+  dir.create();
+  log::open(dir.logs());
+  log::mirror_daemon_to_stderr(true);
+  // Signals are taken synchronously by the main thread; block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  try {
+    Server server(dir);
+    return server.run();
+  } catch (const std::exception& e) {
+    log::write(log::Service::Daemon, "-", std::string("fatal: ") + e.what());
+    return 1;
+  }
+}
+
+}  // namespace postern::daemon

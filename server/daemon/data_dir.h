@@ -1,0 +1,21 @@
+// The data folder's layout, in one place: DIR/postern.db, DIR/queue/, DIR/mail/,
+// DIR/tls/, DIR/log/. Every command and the daemon resolve paths through this.
+#pragma once
+#include <string>
+
+namespace postern::daemon {
+
+struct DataDir {
+  std::string root;
+
+  std::string main_db() const { return root + "/postern.db"; }
+  std::string queue() const { return root + "/queue"; }
+  std::string mail() const { return root + "/mail"; }
+  std::string tls() const { return root + "/tls"; }
+  std::string logs() const { return root + "/log"; }
+
+  // Creates the folder tree (mode 0750; tls 0700) if missing. Throws std::system_error.
+  void create() const;
+};
+
+}  // namespace postern::daemon

@@ -1,0 +1,28 @@
+#include "delivery/local_agent.h"
+
+#include <cerrno>
+#include <stdexcept>
+#include <system_error>
+
+#include "store/maildir.h"
+
+namespace postern::delivery {
+
+queue::Outcome LocalAgent::deliver(const queue::Envelope& env, const std::string& body) const {
+  std::string maildir;
+  try {
+    maildir = store::maildir_path(mail_root_, env.mailbox);
+  } catch (const std::invalid_argument& e) {
+    return {queue::Outcome::PermFail, e.what()};
+  }
+  std::string prefix = "Return-Path: <" + env.sender + ">\r\nDelivered-To: " + env.recipient + "\r\n";
+  try {
+    auto name = store::deliver_to_maildir(maildir, prefix, body);
+    return {queue::Outcome::Delivered, "maildir=" + env.mailbox};
+  } catch (const std::system_error& e) {
+    // Disk full, permissions, I/O: all worth a retry once the admin has fixed it.
+    return {queue::Outcome::TempFail, e.what()};
+  }
+}
+
+}  // namespace postern::delivery

@@ -1,0 +1,19 @@
+// Local delivery agent: writes a queued message into the recipient's Maildir, adding the
+// Return-Path and Delivered-To headers that mark the final delivery (RFC 5321 §4.4).
+#pragma once
+#include <string>
+
+#include "queue/runner.h"
+
+namespace postern::delivery {
+
+class LocalAgent {
+ public:
+  explicit LocalAgent(std::string mail_root) : mail_root_(std::move(mail_root)) {}
+  queue::Outcome deliver(const queue::Envelope& env, const std::string& body) const;
+
+ private:
+  std::string mail_root_;
+};
+
+}  // namespace postern::delivery

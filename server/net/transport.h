@@ -1,0 +1,55 @@
+// A client connection's byte stream, plain or TLS (STARTTLS upgrade or implicit), with
+// line reading bounded in length and time. The socket is non-blocking; every wait is a
+// poll() with a deadline that also watches a shared shutdown eventfd, so a daemon stop
+// wakes sessions that are idle between commands.
+// Threading: one Transport belongs to one session thread.
+#pragma once
+#include <openssl/ssl.h>
+
+#include <string>
+#include <string_view>
+
+namespace postern::net {
+
+enum class ReadStatus {
+  Line,     // `out` holds one line including its LF
+  Partial,  // the line is longer than `max`: `out` holds the first `max` bytes, more follows
+  Timeout,
+  Closed,   // peer closed (or TLS closed); `out` may hold an unterminated tail, ignored
+  Stopped,  // the daemon is shutting down (only when the read was interruptible)
+  Error,
+};
+
+class Transport {
+ public:
+  // Takes ownership of `fd`. `stop_fd` is an eventfd that becomes readable at shutdown.
+  Transport(int fd, int stop_fd);
+  ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  ReadStatus read_line(std::string& out, size_t max, int timeout_ms, bool interruptible);
+  bool write(std::string_view data, int timeout_ms = 60000);
+  // Server-side TLS handshake. Bytes the client pipelined before it are discarded
+  // (CVE-2011-0411: plaintext injected before STARTTLS must not be executed after it).
+  bool start_tls(SSL_CTX* ctx, int timeout_ms);
+  bool has_buffered_input() const { return pos_ < buf_.size(); }
+  bool tls() const { return ssl_ != nullptr; }
+  std::string tls_description() const;  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
+
+ private:
+  enum class Wait { Ready, Timeout, Stopped, Error };
+  Wait wait_for(short events, long long deadline_ms, bool interruptible);
+  // Reads more bytes into buf_; returns a ReadStatus other than Line on failure.
+  ReadStatus fill(long long deadline_ms, bool interruptible);
+
+  int fd_;
+  int stop_fd_;
+  SSL* ssl_ = nullptr;
+  std::string buf_;
+  size_t pos_ = 0;
+};
+
+long long now_ms();
+
+}  // namespace postern::net

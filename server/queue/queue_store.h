@@ -1,0 +1,42 @@
+// The durable queue in DIR/queue/queue.db: a `messages` row (body included) and one
+// `envelopes` row per recipient. A recipient's row is deleted when it is delivered, and the
+// message row when no recipient is left, so a crash never re-delivers to a finished
+// recipient and never loses an unfinished one. All writes go through the Writer.
+// Threading: safe from any thread; reads use their own connection under a mutex.
+#pragma once
+#include <future>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "queue/message.h"
+#include "queue/writer.h"
+
+namespace postern::queue {
+
+class QueueStore {
+ public:
+  explicit QueueStore(const std::string& queue_dir);
+
+  // Stores the message and its envelopes; the future resolves once it is on disk.
+  std::future<void> enqueue(const Message& msg);
+  // Recipients whose next try is due, oldest first, skipping `route` others.
+  std::vector<Envelope> due(Route route, int64_t now, size_t limit);
+  std::optional<std::string> body(const std::string& message_id);
+  std::vector<Envelope> list();
+
+  std::future<void> mark_delivered(const std::vector<int64_t>& envelope_ids);
+  std::future<void> mark_deferred(int64_t envelope_id, int64_t next_try, const std::string& error);
+
+  Writer& writer() { return writer_; }
+
+ private:
+  static std::string init_schema(const std::string& path);
+  std::string path_;
+  Writer writer_;
+  std::mutex read_mu_;
+  store::Db reader_;
+};
+
+}  // namespace postern::queue

@@ -1,0 +1,88 @@
+// DATA (RFC 5321 §4.1.1.4): receive the message, enforce size, line length, hop count and
+// the bare-LF rule, add trace headers, and answer 250 only once the queue has it on disk.
+#include <ctime>
+
+#include "mail/header_scan.h"
+#include "smtp/proto/data_reader.h"
+#include "smtp/server/session.h"
+#include "smtp/server/trace_headers.h"
+#include "util/random.h"
+
+namespace postern::smtp {
+
+Session::Next Session::cmd_data(const Command& cmd) {
+  if (!sender_) return error(503, "5.5.1", "Need MAIL command");
+  if (recipients_.empty()) return error(554, "5.5.1", "No valid recipients");
+  if (!cmd.args.empty()) return error(501, "5.5.4", "Syntax: DATA");
+  reply(354, "", "End data with <CR><LF>.<CR><LF>");
+  if (!flush()) return Next::Close;
+
+  size_t max_bytes = size_t(cfg_.number("smtp.max_message_size_mb")) * 1024 * 1024;
+  size_t max_line = size_t(cfg_.number("smtp.max_line_length"));
+  DataReader reader(max_bytes, max_line);
+  std::string line;
+  for (;;) {
+    auto st = io_.read_line(line, max_line, int(cfg_.number("smtp.data_timeout_s") * 1000), false);
+    if (st == net::ReadStatus::Line) {
+      if (reader.feed(line)) break;
+    } else if (st == net::ReadStatus::Partial) {
+      reader.feed(line, true);
+    } else if (st == net::ReadStatus::Timeout) {
+      reply(421, "4.4.2", hostname() + " Timeout exceeded during DATA, closing connection");
+      log("timeout during DATA after " + std::to_string(reader.size()) + " bytes");
+      return Next::Close;
+    } else {
+      log("connection lost during DATA after " + std::to_string(reader.size()) + " bytes");
+      return Next::Close;
+    }
+  }
+
+  Next outcome = Next::Continue;
+  auto refuse = [&](int code, const char* enhanced, const std::string& text) {
+    outcome = error(code, enhanced, text);
+    reset_transaction();
+    return outcome;
+  };
+  if (reader.too_big())
+    return refuse(552, "5.3.4", "Message size exceeds fixed limit of " + std::to_string(max_bytes) + " bytes");
+  if (reader.line_too_long())
+    return refuse(500, "5.5.2", "Message line longer than " + std::to_string(max_line) + " bytes");
+  if (reader.saw_bare_lf() && cfg_.text("smtp.bare_newline") == "reject")
+    return refuse(550, "5.5.2", "Bare <LF> received; lines must end in <CR><LF>");
+  auto facts = mail::scan_headers(reader.message());
+  if (facts.received_count >= cfg_.number("smtp.max_hops"))
+    return refuse(554, "5.4.6", "Too many hops (" + std::to_string(facts.received_count) + " Received headers): mail loop?");
+
+  queue::Message msg;
+  msg.id = util::new_queue_id();
+  std::time_t now = std::time(nullptr);
+  TraceInfo trace{helo_, setup_.peer_ip, hostname(), protocol_name(), msg.id, io_.tls_description(),
+                  accepted_rcpts_ == 1 ? last_rcpt_ : "", now};
+  std::string headers = received_header(trace);
+  if (facts_.port == policy::Port::Submission) {
+    if (!facts.has_date) headers += date_header(now);
+    if (!facts.has_message_id) headers += message_id_header(msg.id, hostname());
+  }
+  msg.body = headers + reader.take_message();
+  msg.sender = sender_->str();
+  msg.client_ip = setup_.peer_ip;
+  msg.helo = helo_;
+  msg.auth_user = facts_.auth_user;
+  msg.recipients = recipients_;
+  try {
+    svc_.queue.enqueue(msg).get();
+  } catch (const std::exception& e) {
+    log("queue write failed: " + std::string(e.what()));
+    reset_transaction();
+    reply(451, "4.3.0", "Temporary failure writing the queue, try again later");
+    return Next::Continue;
+  }
+  svc_.mail_queued();
+  log("queued id=" + msg.id + " from=<" + msg.sender + "> nrcpt=" + std::to_string(msg.recipients.size()) +
+      " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : ""));
+  reset_transaction();
+  reply(250, "2.0.0", "Ok: queued as " + msg.id);
+  return outcome;
+}
+
+}  // namespace postern::smtp

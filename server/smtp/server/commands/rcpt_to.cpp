@@ -1,0 +1,31 @@
+// RCPT TO (RFC 5321 §4.1.1.3): the recipient's route is decided here, once.
+#include "smtp/server/session.h"
+
+namespace postern::smtp {
+
+Session::Next Session::cmd_rcpt(const Command& cmd) {
+  if (!sender_) return error(503, "5.5.1", "Need MAIL before RCPT");
+  ParseError perr;
+  auto parsed = parse_path_command(cmd.args, "TO:", false, smtputf8_, perr);
+  if (!parsed) return error(perr.code, perr.enhanced, perr.text);
+  if (!parsed->params.empty()) return error(555, "5.5.4", "Unsupported parameter " + parsed->params.begin()->first);
+  if (accepted_rcpts_ >= size_t(cfg_.number("smtp.max_recipients"))) {
+    reply(452, "4.5.3", "Too many recipients");
+    return Next::Continue;
+  }
+  auto decision = svc_.policy.check_rcpt(facts_, parsed->address, cfg_);
+  if (!decision.verdict.accepted())
+    return error(decision.verdict.code, decision.verdict.enhanced, decision.verdict.text);
+  for (auto& r : decision.recipients) {
+    bool dup = false;
+    for (const auto& have : recipients_)
+      if (have.address == r.address && have.route == r.route) dup = true;
+    if (!dup) recipients_.push_back(std::move(r));
+  }
+  ++accepted_rcpts_;
+  last_rcpt_ = parsed->address.str();
+  reply(250, "2.1.5", "Recipient <" + parsed->address.str() + "> OK");
+  return Next::Continue;
+}
+
+}  // namespace postern::smtp

@@ -1,0 +1,136 @@
+#include "smtp/server/session.h"
+
+#include <unistd.h>
+
+#include "log/log.h"
+
+namespace postern::smtp {
+
+namespace {
+// Which commands need a prior HELO/EHLO; others (NOOP, QUIT, RSET, HELP, VRFY) do not.
+bool needs_greeting(Verb v) {
+  return v == Verb::Mail || v == Verb::Rcpt || v == Verb::Data || v == Verb::Auth || v == Verb::StartTls;
+}
+}  // namespace
+
+Session::Session(net::Transport& transport, Services services, SessionSetup setup)
+    : io_(transport), svc_(std::move(services)), setup_(std::move(setup)), cfg_(*setup_.config) {
+  facts_.client = util::IpAddress::parse(setup_.peer_ip).value_or(util::IpAddress{});
+  facts_.lan = util::any_contains(cfg_.lan(), facts_.client);
+  facts_.port = setup_.endpoint.service == "smtp" ? policy::Port::Mx : policy::Port::Submission;
+  facts_.tls = io_.tls();
+}
+
+std::string Session::hostname() const {
+  const auto& h = cfg_.text("smtp.hostname");
+  if (!h.empty()) return h;
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+void Session::log(const std::string& text) const { log::write(log::Service::Smtp, setup_.id, text); }
+
+void Session::reply(int code, const std::string& enhanced, const std::string& text) { reply(Reply(code, enhanced, text)); }
+
+void Session::reply(const Reply& r) {
+  out_ += r.render();
+  if (r.code >= 400) log("reply " + r.render().substr(0, r.render().size() - 2));
+}
+
+bool Session::flush() {
+  if (out_.empty()) return true;
+  bool ok = io_.write(out_);
+  out_.clear();
+  return ok;
+}
+
+Session::Next Session::error(int code, const std::string& enhanced, const std::string& text) {
+  reply(code, enhanced, text);
+  if (++errors_ >= cfg_.number("smtp.max_errors")) {
+    reply(421, "4.7.0", hostname() + " Too many errors, closing connection");
+    return Next::Close;
+  }
+  return Next::Continue;
+}
+
+void Session::reset_transaction() {
+  sender_.reset();
+  smtputf8_ = false;
+  recipients_.clear();
+  accepted_rcpts_ = 0;
+  last_rcpt_.clear();
+}
+
+bool Session::auth_offered() const { return io_.tls() || (facts_.lan && cfg_.flag("smtp.auth_plaintext_lan")); }
+
+std::string Session::protocol_name() const {
+  if (!esmtp_) return "SMTP";
+  std::string p = "ESMTP";
+  if (io_.tls()) p += "S";
+  if (facts_.authenticated()) p += "A";
+  return p;
+}
+
+void Session::run() {
+  try {
+    log("connect from [" + setup_.peer_ip + "] to " + setup_.endpoint.key() + (facts_.lan ? " (lan)" : ""));
+    reply(220, "", hostname() + " " + cfg_.text("smtp.banner"));
+    std::string line;
+    while (!closing_) {
+      if (!io_.has_buffered_input() && !flush()) break;
+      auto st = io_.read_line(line, size_t(cfg_.number("smtp.max_line_length")),
+                              int(cfg_.number("smtp.command_timeout_s") * 1000), true);
+      if (st == net::ReadStatus::Partial) {
+        // Swallow the rest of the overlong line, then refuse it as a whole.
+        while (st == net::ReadStatus::Partial)
+          st = io_.read_line(line, size_t(cfg_.number("smtp.max_line_length")), 30000, false);
+        if (st != net::ReadStatus::Line) break;
+        if (error(500, "5.5.2", "Line too long") == Next::Close) break;
+        continue;
+      }
+      if (st == net::ReadStatus::Timeout) {
+        reply(421, "4.4.2", hostname() + " Timeout exceeded, closing connection");
+        log("timeout waiting for a command");
+        break;
+      }
+      if (st == net::ReadStatus::Stopped) {
+        reply(421, "4.3.2", hostname() + " Service shutting down, closing connection");
+        break;
+      }
+      if (st != net::ReadStatus::Line) break;
+      while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+      if (dispatch(parse_command(line)) == Next::Close) break;
+    }
+    flush();
+  } catch (const std::exception& e) {
+    log(std::string("internal error: ") + e.what());
+    out_.clear();
+    io_.write(Reply(421, "4.3.0", hostname() + " Internal error, closing connection").render());
+  }
+  log("disconnect from [" + setup_.peer_ip + "]");
+}
+
+Session::Next Session::dispatch(const Command& cmd) {
+  if (needs_greeting(cmd.verb) && helo_.empty()) return error(503, "5.5.1", "Send HELO/EHLO first");
+  switch (cmd.verb) {
+    case Verb::Helo: return cmd_helo(cmd, false);
+    case Verb::Ehlo: return cmd_helo(cmd, true);
+    case Verb::StartTls: return cmd_starttls(cmd);
+    case Verb::Auth: return cmd_auth(cmd);
+    case Verb::Mail: return cmd_mail(cmd);
+    case Verb::Rcpt: return cmd_rcpt(cmd);
+    case Verb::Data: return cmd_data(cmd);
+    case Verb::Bdat: return error(502, "5.5.1", "BDAT is not supported; use DATA");
+    case Verb::Rset:
+    case Verb::Noop:
+    case Verb::Quit:
+    case Verb::Vrfy:
+    case Verb::Expn:
+    case Verb::Help: return cmd_simple(cmd);
+    case Verb::Unknown: break;
+  }
+  return error(500, "5.5.2", "Command unrecognized");
+}
+
+}  // namespace postern::smtp

@@ -1,0 +1,57 @@
+#include "store/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace postern::store {
+
+namespace {
+// Append only: never edit a migration that has shipped.
+const std::vector<const char*> migrations = {
+    // 1: accounts and settings
+    R"sql(
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('settings_serial', '0');
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE domains (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+    CREATE TABLE users (
+      address TEXT PRIMARY KEY,
+      domain TEXT NOT NULL REFERENCES domains(name),
+      password_hash TEXT NOT NULL,
+      created_at INTEGER NOT NULL);
+    CREATE INDEX users_domain ON users(domain);
+    CREATE TABLE aliases (
+      address TEXT PRIMARY KEY,
+      domain TEXT NOT NULL REFERENCES domains(name),
+      targets TEXT NOT NULL);
+    CREATE INDEX aliases_domain ON aliases(domain);
+    CREATE TABLE admin (id INTEGER PRIMARY KEY CHECK (id = 1), password_hash TEXT NOT NULL);
+    )sql",
+};
+}  // namespace
+
+int migrate_main_db(Db& db) {
+  auto version_of = [&] {
+    auto st = db.prepare("PRAGMA user_version");
+    st.step();
+    return int(st.integer(0));
+  };
+  int version = version_of();
+  if (version > int(migrations.size()))
+    throw DbError("database schema version " + std::to_string(version) + " is newer than this program (" +
+                  std::to_string(migrations.size()) + "); refusing to downgrade");
+  while (version < int(migrations.size())) {
+    Transaction tx(db);
+    if (version_of() != version) {  // another process migrated meanwhile
+      version = version_of();
+      continue;
+    }
+    db.exec(migrations[size_t(version)]);
+    ++version;
+    db.exec("PRAGMA user_version = " + std::to_string(version));
+    tx.commit();
+  }
+  return version;
+}
+
+}  // namespace postern::store

@@ -1,0 +1,76 @@
+// A thin RAII layer over SQLite: connections, prepared statements, transactions.
+// Errors throw store::DbError (infrastructure failure, not an expected outcome).
+// Threading: a Db and its statements belong to one thread at a time; callers lock.
+#pragma once
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace postern::store {
+
+class DbError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, std::string_view sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+
+  Stmt& bind(int idx, std::string_view text);
+  Stmt& bind(int idx, int64_t value);
+  Stmt& bind_blob(int idx, std::string_view bytes);
+  Stmt& bind_null(int idx);
+  // Returns true while a row is available; false when done. Throws on error.
+  bool step();
+  void run() { while (step()) {} }
+  void reset();
+
+  std::string text(int col) const;
+  int64_t integer(int col) const;
+  bool is_null(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Db {
+ public:
+  // Opens (creating if needed) with WAL, foreign keys, a busy timeout and full sync.
+  explicit Db(const std::string& path, bool read_only = false);
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(std::string_view sql);
+  Stmt prepare(std::string_view sql) { return Stmt(db_, sql); }
+  int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
+  sqlite3* raw() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back if destroyed before commit().
+class Transaction {
+ public:
+  explicit Transaction(Db& db);
+  ~Transaction();
+  void commit();
+
+ private:
+  Db& db_;
+  bool done_ = false;
+};
+
+}  // namespace postern::store
