@@ -16,8 +16,9 @@ std::optional<std::string> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    bool padding = c == '=' && i + 2 >= text.size() && (i + 1 == text.size() || text[i + 1] == '=');
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-              c == '/' || (c == '=' && i + 2 >= text.size());
+              c == '/' || padding;
     if (!ok) return std::nullopt;
   }
   if (text.empty()) return std::string();

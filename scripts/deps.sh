@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what Postern needs from Debian 12's packages, only what is missing.
+# Usage: scripts/deps.sh build|test   (test = build + what the test suites use)
+set -euo pipefail
+
+build_pkgs=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsodium-dev
+            libspf2-dev nlohmann-json3-dev libcivetweb-dev libgtest-dev)
+test_pkgs=(python3 python3-pytest python3-pytest-xdist swaks openssl iproute2 procps)
+
+want=("${build_pkgs[@]}")
+[[ "${1:-build}" == test ]] && want+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

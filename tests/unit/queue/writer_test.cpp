@@ -1,0 +1,64 @@
+#include "queue/writer.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <thread>
+#include <vector>
+
+#include "queue/queue_store.h"
+
+using namespace postern;
+
+TEST(Writer, GroupCommitsConcurrentJobsAndIsolatesFailures) {
+  char tmpl[] = "/tmp/postern-q-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  {
+    store::Db db(dir + "/t.db");
+    db.exec("CREATE TABLE t (v INTEGER)");
+  }
+  queue::Writer w(dir + "/t.db");
+  std::vector<std::future<void>> futures;
+  for (int i = 0; i < 200; ++i)
+    futures.push_back(w.submit([i](store::Db& db) {
+      if (i == 7) throw std::runtime_error("job 7 fails");
+      db.prepare("INSERT INTO t VALUES (?)").bind(1, int64_t(i)).run();
+    }));
+  int failed = 0;
+  for (auto& f : futures) {
+    try {
+      f.get();
+    } catch (const std::runtime_error&) {
+      ++failed;
+    }
+  }
+  EXPECT_EQ(failed, 1);
+  EXPECT_LT(w.batches(), 200u);  // jobs submitted together share commits
+  store::Db check(dir + "/t.db");
+  auto st = check.prepare("SELECT count(*) FROM t");
+  st.step();
+  EXPECT_EQ(st.integer(0), 199);
+}
+
+TEST(QueueStore, EnqueueListDeliver) {
+  char tmpl[] = "/tmp/postern-qs-XXXXXX";
+  std::string dir = mkdtemp(tmpl);
+  queue::QueueStore q(dir);
+  queue::Message m;
+  m.id = "Q1";
+  m.sender = "a@b.test";
+  m.body = "Subject: x\r\n\r\nhi\r\n";
+  m.recipients = {{"u@example.test", "u@example.test", queue::Route::Local, "u@example.test"},
+                  {"far@away.test", "far@away.test", queue::Route::Remote, ""}};
+  q.enqueue(m).get();
+  auto local = q.due(queue::Route::Local, 4102444800, 10);
+  ASSERT_EQ(local.size(), 1u);
+  EXPECT_EQ(local[0].mailbox, "u@example.test");
+  EXPECT_EQ(*q.body("Q1"), m.body);
+  q.mark_delivered({local[0].id}).get();
+  EXPECT_EQ(q.list().size(), 1u);
+  EXPECT_TRUE(q.body("Q1"));  // the remote recipient still needs it
+  auto remote = q.due(queue::Route::Remote, 4102444800, 10);
+  q.mark_delivered({remote[0].id}).get();
+  EXPECT_FALSE(q.body("Q1"));
+}

@@ -1,0 +1,37 @@
+#include "store/maildir.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+using namespace postern::store;
+
+TEST(Maildir, PathRefusesEscapes) {
+  EXPECT_EQ(maildir_path("/m", "alice@example.test"), "/m/example.test/alice");
+  EXPECT_THROW(maildir_path("/m", "../x@example.test"), std::invalid_argument);
+  EXPECT_THROW(maildir_path("/m", "a/b@example.test"), std::invalid_argument);
+  EXPECT_THROW(maildir_path("/m", "a@.."), std::invalid_argument);
+}
+
+TEST(Maildir, DeliversIntoNewWithSize) {
+  char tmpl[] = "/tmp/postern-md-XXXXXX";
+  std::string root = mkdtemp(tmpl);
+  auto box = maildir_path(root, "alice@example.test");
+  auto name = deliver_to_maildir(box, "Return-Path: <a@b>\r\n", "Subject: x\r\n\r\nhi\r\n");
+  EXPECT_NE(name.find(",S=38"), std::string::npos) << name;
+  std::ifstream in(box + "/new/" + name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), "Return-Path: <a@b>\r\nSubject: x\r\n\r\nhi\r\n");
+  DIR* tmp = opendir((box + "/tmp").c_str());
+  ASSERT_TRUE(tmp);
+  int entries = 0;
+  while (auto* e = readdir(tmp))
+    if (e->d_name[0] != '.') ++entries;
+  closedir(tmp);
+  EXPECT_EQ(entries, 0);  // nothing left behind in tmp/
+}
