@@ -140,10 +140,28 @@ bool Transport::start_tls(SSL_CTX* ctx, int timeout_ms) {
   pos_ = 0;
   ssl_ = SSL_new(ctx);
   if (!ssl_ || SSL_set_fd(ssl_, fd_) != 1) return false;
+  return handshake(true, timeout_ms);
+}
+
+bool Transport::start_tls_client(SSL_CTX* ctx, const std::string& host, int timeout_ms) {
+  buf_.clear();
+  pos_ = 0;
+  ssl_ = SSL_new(ctx);
+  if (!ssl_ || SSL_set_fd(ssl_, fd_) != 1) return false;
+  if (!host.empty() && host.find_first_not_of("0123456789.:") != std::string::npos) {
+    SSL_set_tlsext_host_name(ssl_, host.c_str());
+    SSL_set1_host(ssl_, host.c_str());
+  }
+  return handshake(false, timeout_ms);
+}
+
+bool Transport::verified() const { return ssl_ && SSL_get_verify_result(ssl_) == X509_V_OK && SSL_get0_peer_certificate(ssl_); }
+
+bool Transport::handshake(bool server, int timeout_ms) {
   long long deadline = now_ms() + timeout_ms;
   for (;;) {
     ERR_clear_error();
-    int r = SSL_accept(ssl_);
+    int r = server ? SSL_accept(ssl_) : SSL_connect(ssl_);
     if (r == 1) return true;
     int err = SSL_get_error(ssl_, r);
     short want;

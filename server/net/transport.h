@@ -22,7 +22,8 @@ enum class ReadStatus {
 
 class Transport {
  public:
-  // Takes ownership of `fd`. `stop_fd` is an eventfd that becomes readable at shutdown.
+  // Takes ownership of `fd`. `stop_fd` is an eventfd that becomes readable at shutdown
+  // (-1 for connections that are never interrupted, like outbound ones).
   Transport(int fd, int stop_fd);
   ~Transport();
   Transport(const Transport&) = delete;
@@ -33,12 +34,18 @@ class Transport {
   // Server-side TLS handshake. Bytes the client pipelined before it are discarded
   // (CVE-2011-0411: plaintext injected before STARTTLS must not be executed after it).
   bool start_tls(SSL_CTX* ctx, int timeout_ms);
+  // Client-side TLS handshake with SNI and host name checking set up for `host`; the
+  // handshake succeeds even when verification fails, so the caller decides (verified()).
+  bool start_tls_client(SSL_CTX* ctx, const std::string& host, int timeout_ms);
+  // Whether the peer's certificate chain and name verified (client side).
+  bool verified() const;
   bool has_buffered_input() const { return pos_ < buf_.size(); }
   bool tls() const { return ssl_ != nullptr; }
   std::string tls_description() const;  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
 
  private:
   enum class Wait { Ready, Timeout, Stopped, Error };
+  bool handshake(bool server, int timeout_ms);
   Wait wait_for(short events, long long deadline_ms, bool interruptible);
   // Reads more bytes into buf_; returns a ReadStatus other than Line on failure.
   ReadStatus fill(long long deadline_ms, bool interruptible);
