@@ -11,7 +11,7 @@
 # performance target is reported but is not a failure.
 #
 # Usage: bench/run.sh [--quick] [-n N] [-s SESSIONS] [-l SIZE]
-#                     [--only postfix|postern] [--keep]
+#                     [--only postfix|postern] [--keep] [--trace]
 # See bench/README.md.
 set -euo pipefail
 
@@ -24,11 +24,14 @@ SESSIONS="${BENCH_SESSIONS:-10}"
 SIZE="${BENCH_SIZE:-4096}"      # payload bytes per message (smtp-source -l)
 ONLY=""                         # "", postfix, postern
 KEEP=0                          # keep the temp dir (logs, maildirs)
+TRACE=0                         # print Maildir count once a second during each load
 LOAD_TIMEOUT="${BENCH_LOAD_TIMEOUT:-600}"        # s, bound for one smtp-source run
 DELIVERY_TIMEOUT="${BENCH_DELIVERY_TIMEOUT:-300}" # s after ingest ended, bound for delivery
+STALL_TIMEOUT="${BENCH_STALL_TIMEOUT:-60}"        # s without delivery progress -> give up
 START_TIMEOUT="${BENCH_START_TIMEOUT:-30}"        # s, bound for a daemon to answer 220
 IDLE_SETTLE="${BENCH_IDLE_SETTLE:-3}"             # s of idling before an RSS sample
 SAMPLE="${BENCH_SAMPLE:-50}"                      # delivered messages whose body is verified
+POLL="${BENCH_POLL:-0.5}"                         # s between Maildir counts while waiting for delivery
 BUILD_DIR="${POSTERN_BUILD_DIR:-$ROOT/build}"
 POSTERN_BIN="${POSTERN_BIN:-}"  # set to skip the cmake build and use this binary
 DOMAIN="example.test"
@@ -41,12 +44,13 @@ usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) N="${BENCH_N:-300}"; IDLE_SETTLE=1; SAMPLE=20; shift ;;
+    --quick) N="${BENCH_N:-300}"; IDLE_SETTLE=1; SAMPLE=20; POLL="${BENCH_POLL:-0.1}"; shift ;;
     -n) N="$2"; shift 2 ;;
     -s) SESSIONS="$2"; shift 2 ;;
     -l) SIZE="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --trace) TRACE=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -61,7 +65,7 @@ run_postern() { [ "$ONLY" != postfix ]; }
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 now() { date +%s.%N; }
-fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
+fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.1f", a / b; else print "-" }'; }
 fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 
 # ------------------------------------------------------------ dependencies
@@ -90,6 +94,7 @@ export PATH="$PATH:/usr/sbin:/usr/lib/postfix/sbin"
 TMP=""
 POSTFIX_CONF=""
 POSTERN_PID=""
+TRACER=""
 FAILED=0
 
 postfix_master_pid() {
@@ -102,6 +107,7 @@ postfix_master_pid() {
 cleanup() {
   local rc=$?
   set +e
+  [ -z "$TRACER" ] || kill "$TRACER" 2>/dev/null
   if [ -n "$POSTERN_PID" ] && kill -0 "$POSTERN_PID" 2>/dev/null; then
     kill -TERM "$POSTERN_PID" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$POSTERN_PID" 2>/dev/null || break; sleep 0.1; done
@@ -225,8 +231,22 @@ tree_mem() {
   echo "$rss $pss $n $names"
 }
 
+# CPU time (clock ticks) of a process tree: utime+stime of every live process
+# plus cutime+cstime (children it has reaped; for Postfix's master that is every
+# daemon process that exited). The difference of two samples is the CPU used.
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+tree_cpu() {
+  local p t=0 v
+  for p in $(proc_tree "$1"); do
+    v="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }')" || continue
+    t=$(( t + ${v:-0} ))
+  done
+  echo "$t"
+}
+
 # ------------------------------------------------------------ verification
-count_new() { if [ -d "$1" ]; then find "$1" -maxdepth 1 -type f | wc -l; else echo 0; fi; }
+# Files in a Maildir new/ (ls -f: no sort, no stat; cheaper than find on 20k entries).
+count_new() { if [ -d "$1" ]; then echo $(( $(ls -f "$1" | wc -l) - 2 )); else echo 0; fi; }
 # Body of a message file (after the first empty line), CRs stripped.
 body_of() { tr -d '\r' < "$1" | awk 'b { print; next } /^$/ { b = 1 }'; }
 # Its size on the wire, with CRLF line ends (what smtp-source -l counts).
@@ -264,15 +284,24 @@ verify_maildir() {
 run_load() {
   local name="$1" port="$2" dir="$3" pid="$4" t0 t1 t2 rc=0 cnt=0 deadline errf
   errf="$TMP/smtp-source.$name.err"
-  R_OK=1; R_INGEST_S=""; R_DELIV_S=""
+  R_OK=1; R_INGEST_S=""; R_DELIV_S=""; R_AT_INGEST=""; R_CPU=""; R_LOAD=""
+  local c0 c1
+  R_LOAD="$(cut -d' ' -f1 /proc/loadavg)"
   cnt="$(count_new "$dir")"
   [ "$cnt" -eq 0 ] || { log "$name: maildir not empty before the load ($cnt files)"; R_OK=0; return; }
   log "$name: smtp-source -s $SESSIONS -m $N -l $SIZE -> $LOOPBACK:$port"
+  c0="$(tree_cpu "$pid")"
   t0="$(now)"
+  TRACER=""
+  if [ "$TRACE" = 1 ]; then
+    ( while :; do echo "$(fsub "$(now)" "$t0") $(count_new "$dir")"; sleep 1; done ) >"$TMP/trace.$name" 2>/dev/null &
+    TRACER=$!
+  fi
   timeout "$LOAD_TIMEOUT" smtp-source -s "$SESSIONS" -m "$N" -l "$SIZE" \
     -f "$SENDER" -t "$RCPT" "$LOOPBACK:$port" >"$errf" 2>&1 || rc=$?
   t1="$(now)"
   R_INGEST_S="$(fsub "$t1" "$t0")"
+  R_AT_INGEST="$(count_new "$dir")"
   if [ "$rc" -ne 0 ]; then
     R_OK=0
     if [ "$rc" -eq 124 ]; then
@@ -282,21 +311,36 @@ run_load() {
     fi
     sed 's/^/    /' "$errf" | tail -n 20 >&2
   fi
-  # Wait until all N messages are in the Maildir (bounded).
+  # Wait until all N messages are in the Maildir (bounded: DELIVERY_TIMEOUT in
+  # all, STALL_TIMEOUT without progress, 10 s after a failed load).
+  local last=-1 last_t stall
   deadline=$(( $(date +%s) + DELIVERY_TIMEOUT ))
+  stall="$STALL_TIMEOUT"; [ "$rc" -eq 0 ] || stall=10
+  last_t="$(date +%s)"
   while :; do
     cnt="$(count_new "$dir")"
     [ "$cnt" -ge "$N" ] && break
     [ "$(date +%s)" -ge "$deadline" ] && break
-    [ "$rc" -ne 0 ] && [ "$(date +%s)" -ge $(( deadline - DELIVERY_TIMEOUT + 10 )) ] && break
+    if [ "$cnt" -ne "$last" ]; then last="$cnt"; last_t="$(date +%s)"; fi
+    if [ $(( $(date +%s) - last_t )) -ge "$stall" ]; then
+      log "$name: no delivery progress for ${stall}s ($cnt/$N), giving up"
+      break
+    fi
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then break; fi
-    sleep 0.05
+    sleep "$POLL"
   done
   t2="$(now)"
+  c1="$(tree_cpu "$pid")"
+  if [ -n "$TRACER" ]; then
+    kill "$TRACER" 2>/dev/null; wait "$TRACER" 2>/dev/null || true; TRACER=""
+    log "$name: Maildir count over time (s since start: count, +delta; ingest ended at ${R_INGEST_S}s)"
+    awk '{ printf "  %6.1fs %6d %+6d\n", $1, $2, $2 - p; p = $2 }' "$TMP/trace.$name" >&2
+  fi
   R_DELIV_S="$(fsub "$t2" "$t0")"
+  R_CPU="$(awk -v a="$c0" -v b="$c1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz }')"
   if [ "$cnt" -lt "$N" ]; then
-    log "$name: only $cnt of $N messages delivered to $dir within ${DELIVERY_TIMEOUT}s after ingest"
-    R_OK=0
+    log "$name: only $cnt of $N messages delivered to $dir"
+    R_OK=0; R_DELIV_S="-"
   fi
   sleep 1   # anything arriving late (duplicates)?
   cnt="$(count_new "$dir")"
@@ -309,7 +353,7 @@ run_load() {
     R_OK=0
   fi
   if [ "$cnt" -gt 0 ] && ! verify_maildir "$name" "$dir"; then R_OK=0; fi
-  log "$name: ingest ${R_INGEST_S}s, all delivered ${R_DELIV_S}s, $cnt/$N in Maildir"
+  log "$name: ingest ${R_INGEST_S}s ($R_AT_INGEST in Maildir then), all delivered ${R_DELIV_S}s, $cnt/$N in Maildir, server CPU ${R_CPU}s, loadavg before ${R_LOAD}"
 }
 
 # ------------------------------------------------------------ Postern build
@@ -444,11 +488,11 @@ if run_postfix; then PF_MEM0="$(tree_mem "$PF_MASTER")"; fi
 PF_OK=1; PT_OK=1
 if run_postfix; then
   run_load postfix "$PF_PORT" "$PF_NEW" "$PF_MASTER"
-  PF_OK="$R_OK"; PF_IN="$R_INGEST_S"; PF_DE="$R_DELIV_S"
+  PF_OK="$R_OK"; PF_IN="$R_INGEST_S"; PF_DE="$R_DELIV_S"; PF_AT="$R_AT_INGEST"; PF_CPU="$R_CPU"; PF_LOAD="$R_LOAD"
 fi
 if run_postern; then
   run_load postern "$PT_PORT" "$PT_NEW" "$POSTERN_PID"
-  PT_OK="$R_OK"; PT_IN="$R_INGEST_S"; PT_DE="$R_DELIV_S"
+  PT_OK="$R_OK"; PT_IN="$R_INGEST_S"; PT_DE="$R_DELIV_S"; PT_AT="$R_AT_INGEST"; PT_CPU="$R_CPU"; PT_LOAD="$R_LOAD"
 fi
 
 # ------------------------------------------------------------ after-load memory
@@ -463,21 +507,27 @@ if run_postfix; then PF_MEM1="$(tree_mem "$PF_MASTER")"; fi
 # ------------------------------------------------------------ report
 echo
 echo "SMTP ingest: $N messages x $SIZE B payload, $SESSIONS concurrent sessions (smtp-source), $LOOPBACK, one Maildir user"
-echo "machine: $(nproc) cores, $(uname -r)"
-printf '%-22s %10s %12s %12s %14s  %s\n' "server" "ingest s" "ingest msg/s" "delivered s" "delivered msg/s" "status"
+echo "machine: $(nproc) cores, $(uname -r); 1-min loadavg before each load: postfix ${PF_LOAD:--}, postern ${PT_LOAD:--}"
+cpu_ms() { awk -v c="$1" -v n="$N" 'BEGIN { if (c != "") printf "%.2f", c * 1000 / n; else print "-" }'; }
+row() { printf '%-15s %9s %9s %10s %10s %10s %8s %8s  %s\n' "$@"; }
+echo
+row "" "ingest" "ingest" "in Maildir" "delivered" "delivered" "server" "CPU ms" ""
+row "server" "s" "msg/s" "at ingest" "s" "msg/s" "CPU s" "per msg" "status"
 if run_postfix; then
-  printf '%-22s %10s %12s %12s %14s  %s\n' "Postfix $PF_VERSION" "$PF_IN" "$(fdiv "$N" "$PF_IN")" \
-    "$PF_DE" "$(fdiv "$N" "$PF_DE")" "$([ "$PF_OK" = 1 ] && echo ok || echo BROKEN)"
+  row "Postfix $PF_VERSION" "$PF_IN" "$(fdiv "$N" "$PF_IN")" "$PF_AT" "$PF_DE" "$(fdiv "$N" "$PF_DE")" \
+    "$PF_CPU" "$(cpu_ms "$PF_CPU")" "$([ "$PF_OK" = 1 ] && echo ok || echo BROKEN)"
 fi
 if run_postern; then
-  printf '%-22s %10s %12s %12s %14s  %s\n' "Postern" "$PT_IN" "$(fdiv "$N" "$PT_IN")" \
-    "$PT_DE" "$(fdiv "$N" "$PT_DE")" "$([ "$PT_OK" = 1 ] && echo ok || echo BROKEN)"
+  row "Postern" "$PT_IN" "$(fdiv "$N" "$PT_IN")" "$PT_AT" "$PT_DE" "$(fdiv "$N" "$PT_DE")" \
+    "$PT_CPU" "$(cpu_ms "$PT_CPU")" "$([ "$PT_OK" = 1 ] && echo ok || echo BROKEN)"
 fi
 if run_postfix && run_postern; then
-  R_IN="$(awk -v a="$PF_IN" -v b="$PT_IN" 'BEGIN { printf "%.2f", a / b }')"
-  R_DE="$(awk -v a="$PF_DE" -v b="$PT_DE" 'BEGIN { printf "%.2f", a / b }')"
+  ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
+  R_IN="$(ratio "$PF_IN" "$PT_IN")"
+  R_DE="$(ratio "$PF_DE" "$PT_DE")"
+  echo
   echo "ratio Postern/Postfix (msg/s): ingest ${R_IN}x, delivered ${R_DE}x   (target: >= 2x)"
-  awk -v r="$R_DE" 'BEGIN { exit !(r < 2) }' && echo "  -> below the 2x target"
+  if [ "$R_DE" != "-" ] && awk -v r="$R_DE" 'BEGIN { exit !(r < 2) }'; then echo "  -> below the 2x target"; fi
 fi
 echo
 echo "memory (VmRSS; PSS in brackets counts shared pages once)"
@@ -485,7 +535,7 @@ if run_postern; then
   read -r a ap _ _ <<<"$PT_RSS0"; read -r b bp _ _ <<<"$PT_RSS1"
   echo "  Postern idle after start: $(mb "$a") MB [$(mb "$ap") MB]   (target: <= 15 MB)"
   echo "  Postern idle after load:  $(mb "$b") MB [$(mb "$bp") MB]   peak during run (VmHWM): $(mb "$PT_HWM") MB"
-  awk -v k="$a" 'BEGIN { exit !(k > 15 * 1024) }' && echo "  -> idle RSS above the 15 MB target"
+  if awk -v k="$a" 'BEGIN { exit !(k > 15 * 1024) }'; then echo "  -> idle RSS above the 15 MB target"; fi
 fi
 if run_postfix; then
   read -r a ap an anames <<<"$PF_MEM0"; read -r b bp bn bnames <<<"$PF_MEM1"

@@ -21,7 +21,7 @@ std::map<std::string, std::string> defaults() {
 void print_schema() {
   auto arr = nlohmann::json::array();
   for (const auto& s : config::all_settings()) {
-    nlohmann::json j{{"key", s.key}, {"type", config::type_name(s.type)}, {"default", s.default_value}, {"doc", s.doc}};
+    nlohmann::json j{{"key", s.key}, {"type", config::type_name(s.type)}, {"default", config::displayed_value(s, s.default_value)}, {"doc", s.doc}};
     if (s.type == config::Type::Int) {
       j["min"] = s.min;
       j["max"] = s.max;
@@ -48,13 +48,15 @@ int config_command(const Args& args) {
 
   if (sub == "list") {
     if (args.words.size() != 1) return usage_error("config list takes no arguments");
-    for (const auto& s : config::all_settings()) std::cout << s.key << "=" << current.values().at(s.key) << "\n";
+    for (const auto& s : config::all_settings())
+      std::cout << s.key << "=" << config::displayed_value(s, current.values().at(s.key)) << "\n";
     return 0;
   }
   if (sub == "get") {
     if (args.words.size() != 2) return usage_error("config get KEY");
-    if (!config::find_setting(args.words[1])) return refused("unknown setting '" + args.words[1] + "'");
-    std::cout << current.values().at(args.words[1]) << "\n";
+    const auto* s = config::find_setting(args.words[1]);
+    if (!s) return refused("unknown setting '" + args.words[1] + "'");
+    std::cout << config::displayed_value(*s, current.values().at(s->key)) << "\n";
     return 0;
   }
   if (sub == "set") {
@@ -63,8 +65,10 @@ int config_command(const Args& args) {
     for (size_t i = 1; i + 1 < args.words.size(); i += 2) {
       const auto* s = config::find_setting(args.words[i]);
       if (!s) return refused("unknown setting '" + args.words[i] + "'");
-      std::string error;
-      auto value = config::normalize(*s, args.words[i + 1], error);
+      std::string error, raw = args.words[i + 1];
+      // "-" reads the value from standard input, so a password stays out of `ps` and history.
+      if (raw == "-" && !std::getline(std::cin, raw)) raw.clear();
+      auto value = config::normalize(*s, raw, error);
       if (!value) return refused(error);
       changes[s->key] = *value;
     }
@@ -72,7 +76,7 @@ int config_command(const Args& args) {
     for (const auto& [k, v] : changes) effective[k] = v;
     if (auto problem = config::check_consistency(effective)) return refused(*problem);
     store.apply(changes, defaults());
-    for (const auto& [k, v] : changes) std::cout << k << "=" << v << "\n";
+    for (const auto& [k, v] : changes) std::cout << k << "=" << config::displayed_value(*config::find_setting(k), v) << "\n";
     return 0;
   }
   return usage_error("unknown config action '" + sub + "'");

@@ -44,6 +44,27 @@ std::vector<Setting> build_registry() {
       {"tls.key_file", T::Path, "", 0, 0, {}, "PEM private key for tls.cert_file"},
       {"tls.min_version", T::Enum, "1.2", 0, 0, {"1.0", "1.1", "1.2", "1.3"}, "Oldest TLS version accepted from clients"},
 
+      {"tls.ca_file", T::Path, "", 0, 0, {}, "Extra PEM CA certificates trusted when checking smart hosts' certificates"},
+
+      // Outbound delivery (DLV-1, DLV-2).
+      {"delivery.mode", T::Enum, "direct", 0, 0, {"direct", "smarthost"},
+       "How mail leaves: straight to each domain's MX hosts, or all through one smart host"},
+      {"delivery.smarthost_host", T::Host, "", 0, 0, {}, "Smart host name or IP address"},
+      {"delivery.smarthost_port", T::Int, "587", 1, 65535, {}, "Smart host port (587 submission, 465 implicit TLS, 25)"},
+      {"delivery.smarthost_tls", T::Enum, "starttls", 0, 0, {"starttls", "implicit", "opportunistic"},
+       "TLS to the smart host: required STARTTLS, implicit TLS, or STARTTLS when offered"},
+      {"delivery.smarthost_verify", T::Bool, "true", 0, 0, {}, "Require a valid certificate for the smart host's name"},
+      {"delivery.smarthost_username", T::Text, "", 0, 256, {}, "User name for AUTH at the smart host; empty sends without AUTH"},
+      {"delivery.smarthost_password", T::Secret, "", 0, 256, {}, "Password for AUTH at the smart host"},
+      {"delivery.mx_port", T::Int, "25", 1, 65535, {}, "Port used to reach MX hosts (tests and special networks only)"},
+      {"delivery.connect_timeout_s", T::Int, "30", 1, 300, {}, "Seconds to wait for a remote server to accept a connection"},
+      {"delivery.command_timeout_s", T::Int, "300", 5, 3600, {}, "Seconds to wait for a remote server's reply"},
+
+      // Queue (QUE-1).
+      {"queue.retry_min_s", T::Int, "300", 1, 86400, {}, "First retry delay after a temporary failure, doubled each time"},
+      {"queue.retry_max_s", T::Int, "4000", 1, 86400, {}, "Longest delay between two retries"},
+      {"queue.lifetime_h", T::Int, "120", 1, 720, {}, "Hours a message may wait before it is returned to its sender"},
+
       {"log.max_size_mb", T::Int, "10", 1, 1000, {}, "Size at which a log file is rotated"},
   };
 }
@@ -81,6 +102,8 @@ const char* type_name(Type t) {
     case Type::Enum: return "enum";
     case Type::ListenList: return "listen-list";
     case Type::CidrList: return "cidr-list";
+    case Type::Host: return "host";
+    case Type::Secret: return "secret";
   }
   return "?";
 }
@@ -148,6 +171,20 @@ std::optional<std::string> normalize(const Setting& s, const std::string& raw, s
       }
       return util::join(items, ",");
     }
+    case Type::Host: {
+      if (value.empty()) return value;
+      if (auto ip = util::IpAddress::parse(value)) return ip->to_string();
+      auto v = util::to_lower(value);
+      if (v.back() == '.') v.pop_back();
+      if (v.front() == '[' || !mail::valid_domain(v)) return fail("must be a host name or an IP address");
+      return v;
+    }
+    case Type::Secret: {
+      if (raw.size() > size_t(s.max)) return fail("must be at most " + std::to_string(s.max) + " characters");
+      for (unsigned char c : raw)
+        if (c < 32 || c == 127) return fail("must not contain control characters");
+      return raw;  // secrets keep their spaces
+    }
     case Type::CidrList: {
       std::vector<std::string> out;
       for (const auto& item : util::split_list(value)) {
@@ -159,6 +196,11 @@ std::optional<std::string> normalize(const Setting& s, const std::string& raw, s
     }
   }
   return fail("unknown type");
+}
+
+std::string displayed_value(const Setting& s, const std::string& value) {
+  if (s.type == Type::Secret) return value.empty() ? "" : "********";
+  return value;
 }
 
 std::optional<std::string> check_consistency(const std::map<std::string, std::string>& values) {
@@ -180,6 +222,17 @@ std::optional<std::string> check_consistency(const std::map<std::string, std::st
   bool has_cert = cert != values.end() && !cert->second.empty();
   bool has_key = key != values.end() && !key->second.empty();
   if (has_cert != has_key) return std::string("tls.cert_file and tls.key_file must be set together");
+  auto get = [&](const char* k) {
+    auto it = values.find(k);
+    return it == values.end() ? std::string() : it->second;
+  };
+  if (get("delivery.mode") == "smarthost" && get("delivery.smarthost_host").empty())
+    return std::string("delivery.smarthost_host: must be set when delivery.mode is smarthost");
+  if (get("delivery.smarthost_username").empty() != get("delivery.smarthost_password").empty())
+    return std::string("delivery.smarthost_username and delivery.smarthost_password must be set together");
+  long long lo = 0, hi = 0;
+  if (util::parse_int(get("queue.retry_min_s"), lo) && util::parse_int(get("queue.retry_max_s"), hi) && lo > hi)
+    return std::string("queue.retry_min_s: must not exceed queue.retry_max_s");
   return std::nullopt;
 }
 

@@ -19,6 +19,9 @@ const Setting* find_setting(const std::string& key);
 // to a message naming the key and the rule it broke.
 std::optional<std::string> normalize(const Setting& s, const std::string& value, std::string& error);
 
+// What `config list/get` and the API may show: secrets are masked.
+std::string displayed_value(const Setting& s, const std::string& value);
+
 // Rules that involve several settings (e.g. two services on one port). `values` holds the
 // complete effective configuration. Returns the first problem found, or nullopt.
 std::optional<std::string> check_consistency(const std::map<std::string, std::string>& values);

@@ -15,6 +15,8 @@ enum class Type {
   Enum,        // one of `choices`
   ListenList,  // comma list of ADDR:PORT ("0.0.0.0:2525,[::]:2525"); empty disables
   CidrList,    // comma list of networks ("192.168.1.0/24,::1/128")
+  Host,        // host name or IP address; empty when unset
+  Secret,      // a password: stored, used, never shown back (list/get print "********")
 };
 
 struct Setting {

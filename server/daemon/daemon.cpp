@@ -16,7 +16,12 @@
 #include "auth/verifier.h"
 #include "config/registry.h"
 #include "daemon/data_dir.h"
+#include "daemon/dns_next_hop.h"
 #include "delivery/local_agent.h"
+#include "delivery/remote_agent.h"
+#include "mail/address.h"
+#include "queue/dsn.h"
+#include "tls/client_context.h"
 #include "log/log.h"
 #include "net/acceptor.h"
 #include "policy/engine.h"
@@ -77,7 +82,13 @@ class Server {
         verifier_(directory_),
         policy_(directory_),
         stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
-        runner_(queue_, {{queue::Route::Local, [this](const queue::Envelope& e, const std::string& b) { return local_.deliver(e, b); }}}, 4),
+        remote_(resolver_, [this] { return current(); }, [this] { return client_tls(); }),
+        runner_(queue_,
+                {{queue::Route::Local, [this](const auto& envs, const std::string& b) { return local_.deliver_all(envs, b); }},
+                 {queue::Route::Remote, [this](const auto& envs, const std::string& b) { return remote_.deliver(envs, b); }}},
+                [this](const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed,
+                       const std::string& body) { bounce(first, failed, body); },
+                4),
         acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_) {}
 
   ~Server() { ::close(stop_fd_); }
@@ -86,6 +97,7 @@ class Server {
     ensure_admin_password();
     config_ = load_snapshot();
     reload_tls(*config_);
+    runner_.set_policy(retry_policy(*config_));
     runner_.start();
     apply_listeners(*config_);
     acceptor_.start();
@@ -121,6 +133,41 @@ class Server {
     return config_;
   }
 
+  tls::ClientContextPtr client_tls() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return client_tls_;
+  }
+
+  static queue::RetryPolicy retry_policy(const config::Snapshot& cfg) {
+    return {cfg.number("queue.retry_min_s"), cfg.number("queue.retry_max_s"), cfg.number("queue.lifetime_h") * 3600};
+  }
+
+  std::string hostname(const config::Snapshot& cfg) {
+    return cfg.text("smtp.hostname").empty() ? system_hostname() : cfg.text("smtp.hostname");
+  }
+
+  // Queues an RFC 3464 report to the sender of a message some of whose recipients failed.
+  void bounce(const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed, const std::string& body) {
+    auto cfg = current();
+    auto sender = mail::Address::parse(first.sender, true);
+    if (!sender) return;
+    queue::Message dsn;
+    dsn.id = util::new_queue_id();
+    dsn.sender = "";  // the null sender: a bounce never bounces
+    dsn.client_ip = "127.0.0.1";
+    dsn.helo = "localhost";
+    dsn.recipients = policy_.route_system_mail(*sender, *cfg);
+    if (dsn.recipients.empty()) {
+      log::write(log::Service::Delivery, first.message_id, "no bounce: sender <" + first.sender + "> is an unknown local address");
+      return;
+    }
+    queue::BounceInput in{hostname(*cfg), first.message_id, first.sender, std::time_t(first.received_at), failed, body};
+    dsn.body = queue::build_dsn(in, dsn.id + "@" + hostname(*cfg), std::time(nullptr));
+    queue_.enqueue(dsn).get();
+    log::write(log::Service::Delivery, first.message_id, "bounce queued as " + dsn.id + " to <" + first.sender + ">");
+    runner_.notify();
+  }
+
   void ensure_admin_password() {
     if (directory_.has_admin_password()) return;
     std::string password = util::random_password(16);
@@ -147,6 +194,13 @@ class Server {
     } catch (const std::exception& e) {
       log::write(log::Service::Daemon, "-", std::string("TLS unavailable: ") + e.what());
     }
+    try {
+      auto client = std::make_shared<const tls::ClientContext>(cfg.text("tls.ca_file"));
+      std::lock_guard<std::mutex> lock(mu_);
+      client_tls_ = client;
+    } catch (const std::exception& e) {
+      log::write(log::Service::Daemon, "-", std::string("TLS unavailable: ") + e.what());
+    }
   }
 
   void apply_listeners(const config::Snapshot& cfg) {
@@ -162,9 +216,10 @@ class Server {
     auto prev = current();
     log::set_max_bytes(size_t(next->number("log.max_size_mb")) << 20);
     bool tls_changed = false;
-    for (const char* key : {"tls.cert_file", "tls.key_file", "tls.min_version", "smtp.hostname"})
+    for (const char* key : {"tls.cert_file", "tls.key_file", "tls.min_version", "smtp.hostname", "tls.ca_file"})
       tls_changed |= next->text(key) != prev->text(key);
     if (tls_changed) reload_tls(*next);
+    runner_.set_policy(retry_policy(*next));
     {
       std::lock_guard<std::mutex> lock(mu_);
       config_ = next;
@@ -231,15 +286,18 @@ class Server {
   store::Directory directory_;
   queue::QueueStore queue_;
   delivery::LocalAgent local_;
+  DnsNextHop resolver_;
   auth::Verifier verifier_;
   policy::Engine policy_;
   int stop_fd_;
+  delivery::RemoteAgent remote_;
   queue::Runner runner_;
   net::Acceptor acceptor_;
   SessionCounter sessions_;
   std::mutex mu_;
   config::SnapshotPtr config_;
   tls::ServerContextPtr tls_;
+  tls::ClientContextPtr client_tls_;
 };
 
 }  // namespace

@@ -13,15 +13,15 @@ queue::Outcome LocalAgent::deliver(const queue::Envelope& env, const std::string
   try {
     maildir = store::maildir_path(mail_root_, env.mailbox);
   } catch (const std::invalid_argument& e) {
-    return {queue::Outcome::PermFail, e.what()};
+    return {queue::Outcome::PermFail, e.what(), "5.1.1", ""};
   }
   std::string prefix = "Return-Path: <" + env.sender + ">\r\nDelivered-To: " + env.recipient + "\r\n";
   try {
-    auto name = store::deliver_to_maildir(maildir, prefix, body);
-    return {queue::Outcome::Delivered, "maildir=" + env.mailbox};
+    store::deliver_to_maildir(maildir, prefix, body);
+    return {queue::Outcome::Delivered, "maildir=" + env.mailbox, "2.0.0", ""};
   } catch (const std::system_error& e) {
     // Disk full, permissions, I/O: all worth a retry once the admin has fixed it.
-    return {queue::Outcome::TempFail, e.what()};
+    return {queue::Outcome::TempFail, e.what(), "4.3.0", ""};
   }
 }
 

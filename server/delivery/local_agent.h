@@ -2,6 +2,7 @@
 // Return-Path and Delivered-To headers that mark the final delivery (RFC 5321 §4.4).
 #pragma once
 #include <string>
+#include <vector>
 
 #include "queue/runner.h"
 
@@ -11,6 +12,11 @@ class LocalAgent {
  public:
   explicit LocalAgent(std::string mail_root) : mail_root_(std::move(mail_root)) {}
   queue::Outcome deliver(const queue::Envelope& env, const std::string& body) const;
+  std::vector<queue::Outcome> deliver_all(const std::vector<queue::Envelope>& envs, const std::string& body) const {
+    std::vector<queue::Outcome> out;
+    for (const auto& e : envs) out.push_back(deliver(e, body));
+    return out;
+  }
 
  private:
   std::string mail_root_;

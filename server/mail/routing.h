@@ -12,6 +12,7 @@ struct RoutedRecipient {
   std::string original;  // the RCPT TO address the client sent
   Route route = Route::Local;
   std::string mailbox;   // Local: the owning user's address key (names the Maildir)
+  std::string transport; // Remote: how it leaves — "direct", "smarthost" (more kinds with relay rules)
 };
 
 inline const char* route_name(Route r) { return r == Route::Local ? "local" : "remote"; }

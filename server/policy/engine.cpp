@@ -55,12 +55,12 @@ void Engine::expand(const std::string& key, const mail::Address& original, int d
   auto at = key.rfind('@');
   std::string domain = key.substr(at + 1);
   if (!directory_.is_local_domain(domain)) {
-    out.push_back({key, original.str(), mail::Route::Remote, ""});
+    out.push_back({key, original.str(), mail::Route::Remote, "", ""});
     return;
   }
   if (directory_.password_hash(key)) {
     bool dup = std::any_of(out.begin(), out.end(), [&](const auto& r) { return r.mailbox == key; });
-    if (!dup) out.push_back({key, original.str(), mail::Route::Local, key});
+    if (!dup) out.push_back({key, original.str(), mail::Route::Local, key, ""});
     return;
   }
   auto targets = directory_.alias_targets(key);
@@ -82,7 +82,32 @@ void Engine::expand(const std::string& key, const mail::Address& original, int d
   }
 }
 
+std::string Engine::transport_for(const config::Snapshot& cfg) const {
+  return cfg.text("delivery.mode") == "smarthost" ? "smarthost" : "direct";
+}
+
 RecipientDecision Engine::check_rcpt(const SessionFacts& s, const mail::Address& rcpt, const config::Snapshot& cfg) {
+  RecipientDecision d = resolve(s, rcpt, cfg);
+  for (auto& r : d.recipients)
+    if (r.route == mail::Route::Remote) r.transport = transport_for(cfg);
+  return d;
+}
+
+std::vector<mail::RoutedRecipient> Engine::route_system_mail(const mail::Address& rcpt, const config::Snapshot& cfg) {
+  std::vector<mail::RoutedRecipient> out;
+  if (!directory_.is_local_domain(rcpt.domain)) {
+    out.push_back({rcpt.str(), rcpt.str(), mail::Route::Remote, "", transport_for(cfg)});
+    return out;
+  }
+  std::vector<std::string> seen;
+  bool loop = false, unknown = false;
+  expand(rcpt.key(), rcpt, 0, seen, out, loop, unknown);
+  for (auto& r : out)
+    if (r.route == mail::Route::Remote) r.transport = transport_for(cfg);
+  return out;
+}
+
+RecipientDecision Engine::resolve(const SessionFacts& s, const mail::Address& rcpt, const config::Snapshot& cfg) {
   RecipientDecision d;
   try {
     if (!directory_.is_local_domain(rcpt.domain)) {
@@ -90,7 +115,7 @@ RecipientDecision Engine::check_rcpt(const SessionFacts& s, const mail::Address&
         d.verdict = Verdict::reject(554, "5.7.1", "<" + rcpt.str() + ">: Relay access denied");
         return d;
       }
-      d.recipients.push_back({rcpt.str(), rcpt.str(), mail::Route::Remote, ""});
+      d.recipients.push_back({rcpt.str(), rcpt.str(), mail::Route::Remote, "", ""});
       return d;
     }
     std::vector<std::string> seen;

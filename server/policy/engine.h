@@ -29,10 +29,15 @@ class Engine {
 
   Verdict check_mail(const SessionFacts& s, const mail::Address& sender, const config::Snapshot& cfg);
   RecipientDecision check_rcpt(const SessionFacts& s, const mail::Address& rcpt, const config::Snapshot& cfg);
+  // Routes mail Postern itself generates (bounces): no acceptance checks, same routing.
+  // May return nothing (unknown local recipient). Throws on lookup failure.
+  std::vector<mail::RoutedRecipient> route_system_mail(const mail::Address& rcpt, const config::Snapshot& cfg);
   // Whether this session may send to non-local recipients at all.
   bool may_relay(const SessionFacts& s, const config::Snapshot& cfg) const;
 
  private:
+  RecipientDecision resolve(const SessionFacts& s, const mail::Address& rcpt, const config::Snapshot& cfg);
+  std::string transport_for(const config::Snapshot& cfg) const;
   bool owns_address(const std::string& user, const mail::Address& sender);
   // Expands aliases into final recipients; sets `loop` when a cycle or the depth limit cut it.
   void expand(const std::string& key, const mail::Address& original, int depth, std::vector<std::string>& seen,

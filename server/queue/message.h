@@ -29,9 +29,13 @@ struct Envelope {
   std::string message_id;
   std::string sender;
   std::string recipient;
+  std::string original;
   Route route = Route::Local;
   std::string mailbox;
+  std::string transport;
   int attempts = 0;
+  int64_t received_at = 0;
+  bool held = false;
   int64_t next_try = 0;
   int64_t size = 0;
   std::string last_error;

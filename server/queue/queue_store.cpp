@@ -1,6 +1,7 @@
 #include "queue/queue_store.h"
 
 #include <ctime>
+#include <memory>
 
 #include "util/fs.h"
 
@@ -9,8 +10,10 @@ namespace postern::queue {
 namespace {
 Route parse_route(const std::string& s) { return s == "local" ? Route::Local : Route::Remote; }
 
-const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS messages (
+// Append only, like the main database's migrations; PRAGMA user_version counts them.
+const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE messages (
   id TEXT PRIMARY KEY,
   received_at INTEGER NOT NULL,
   sender TEXT NOT NULL,
@@ -19,19 +22,22 @@ CREATE TABLE IF NOT EXISTS messages (
   auth_user TEXT NOT NULL,
   size INTEGER NOT NULL,
   body BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS envelopes (
+CREATE TABLE envelopes (
   id INTEGER PRIMARY KEY,
   message_id TEXT NOT NULL REFERENCES messages(id),
   recipient TEXT NOT NULL,
   original TEXT NOT NULL,
   route TEXT NOT NULL,
   mailbox TEXT NOT NULL,
+  transport TEXT NOT NULL DEFAULT '',
+  held INTEGER NOT NULL DEFAULT 0,
   attempts INTEGER NOT NULL DEFAULT 0,
   next_try INTEGER NOT NULL,
   last_error TEXT NOT NULL DEFAULT '');
-CREATE INDEX IF NOT EXISTS envelopes_due ON envelopes(route, next_try);
-CREATE INDEX IF NOT EXISTS envelopes_message ON envelopes(message_id);
-)sql";
+CREATE INDEX envelopes_due ON envelopes(route, next_try);
+CREATE INDEX envelopes_message ON envelopes(message_id);
+)sql",
+};
 
 Envelope read_envelope(store::Stmt& st) {
   Envelope e;
@@ -45,19 +51,36 @@ Envelope read_envelope(store::Stmt& st) {
   e.next_try = st.integer(7);
   e.size = st.integer(8);
   e.last_error = st.text(9);
+  e.transport = st.text(10);
+  e.received_at = st.integer(11);
+  e.held = st.integer(12) != 0;
+  e.original = st.text(13);
   return e;
 }
 
 const char* kEnvelopeColumns =
     "SELECT e.id, e.message_id, m.sender, e.recipient, e.route, e.mailbox, e.attempts, e.next_try, m.size, "
-    "e.last_error FROM envelopes e JOIN messages m ON m.id = e.message_id ";
+    "e.last_error, e.transport, m.received_at, e.held, e.original FROM envelopes e JOIN messages m ON m.id = e.message_id ";
 }  // namespace
 
 std::string QueueStore::init_schema(const std::string& dir) {
   util::make_dirs(dir, 0700);
   std::string path = dir + "/queue.db";
   store::Db db(path);
-  db.exec(kSchema);
+  auto version = [&] {
+    auto st = db.prepare("PRAGMA user_version");
+    st.step();
+    return int(st.integer(0));
+  };
+  const int latest = int(sizeof kMigrations / sizeof kMigrations[0]);
+  if (version() > latest) throw store::DbError("queue schema is newer than this program; refusing to downgrade");
+  while (version() < latest) {
+    store::Transaction tx(db);
+    int v = version();
+    db.exec(kMigrations[v]);
+    db.exec("PRAGMA user_version = " + std::to_string(v + 1));
+    tx.commit();
+  }
   return path;
 }
 
@@ -70,10 +93,11 @@ std::future<void> QueueStore::enqueue(const Message& msg) {
     db.prepare("INSERT INTO messages (id, received_at, sender, client_ip, helo, auth_user, size, body) VALUES (?,?,?,?,?,?,?,?)")
         .bind(1, msg.id).bind(2, now).bind(3, msg.sender).bind(4, msg.client_ip).bind(5, msg.helo)
         .bind(6, msg.auth_user).bind(7, int64_t(msg.body.size())).bind_blob(8, msg.body).run();
-    auto ins = db.prepare("INSERT INTO envelopes (message_id, recipient, original, route, mailbox, next_try) VALUES (?,?,?,?,?,?)");
+    auto ins = db.prepare("INSERT INTO envelopes (message_id, recipient, original, route, mailbox, transport, next_try) VALUES (?,?,?,?,?,?,?)");
     for (const auto& r : msg.recipients) {
       ins.reset();
-      ins.bind(1, msg.id).bind(2, r.address).bind(3, r.original).bind(4, route_name(r.route)).bind(5, r.mailbox).bind(6, now);
+      ins.bind(1, msg.id).bind(2, r.address).bind(3, r.original).bind(4, route_name(r.route)).bind(5, r.mailbox)
+          .bind(6, r.transport).bind(7, now);
       ins.run();
     }
   });
@@ -81,7 +105,7 @@ std::future<void> QueueStore::enqueue(const Message& msg) {
 
 std::vector<Envelope> QueueStore::due(Route route, int64_t now, size_t limit) {
   std::lock_guard<std::mutex> lock(read_mu_);
-  auto st = reader_.prepare(std::string(kEnvelopeColumns) + "WHERE e.route = ? AND e.next_try <= ? ORDER BY e.next_try, e.id LIMIT ?");
+  auto st = reader_.prepare(std::string(kEnvelopeColumns) + "WHERE e.route = ? AND e.next_try <= ? AND e.held = 0 ORDER BY e.next_try, e.id LIMIT ?");
   st.bind(1, route_name(route)).bind(2, now).bind(3, int64_t(limit));
   std::vector<Envelope> out;
   while (st.step()) out.push_back(read_envelope(st));
@@ -121,6 +145,29 @@ std::future<void> QueueStore::mark_delivered(const std::vector<int64_t>& ids) {
       drop.bind(1, mid).bind(2, mid).run();
     }
   });
+}
+
+std::vector<Envelope> QueueStore::envelopes_of(const std::string& message_id) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto st = reader_.prepare(std::string(kEnvelopeColumns) + "WHERE e.message_id = ? ORDER BY e.id");
+  st.bind(1, message_id);
+  std::vector<Envelope> out;
+  while (st.step()) out.push_back(read_envelope(st));
+  return out;
+}
+
+bool QueueStore::change(const std::string& message_id, Change what) {
+  auto changed = std::make_shared<int>(0);
+  writer_.submit([=](store::Db& db) {
+    const char* sql = what == Change::Retry     ? "UPDATE envelopes SET next_try = 0, held = 0 WHERE message_id = ?"
+                      : what == Change::Hold    ? "UPDATE envelopes SET held = 1 WHERE message_id = ?"
+                      : what == Change::Release ? "UPDATE envelopes SET held = 0, next_try = 0 WHERE message_id = ?"
+                                                : "DELETE FROM envelopes WHERE message_id = ?";
+    db.prepare(sql).bind(1, message_id).run();
+    *changed = db.changes();
+    if (what == Change::Delete) db.prepare("DELETE FROM messages WHERE id = ?").bind(1, message_id).run();
+  }).get();
+  return *changed > 0;
 }
 
 std::future<void> QueueStore::mark_deferred(int64_t id, int64_t next_try, const std::string& error) {

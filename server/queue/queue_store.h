@@ -25,6 +25,11 @@ class QueueStore {
   std::vector<Envelope> due(Route route, int64_t now, size_t limit);
   std::optional<std::string> body(const std::string& message_id);
   std::vector<Envelope> list();
+  std::vector<Envelope> envelopes_of(const std::string& message_id);
+
+  // Admin actions on one message; false when no such message is queued.
+  enum class Change { Retry, Hold, Release, Delete };
+  bool change(const std::string& message_id, Change what);
 
   std::future<void> mark_delivered(const std::vector<int64_t>& envelope_ids);
   std::future<void> mark_deferred(int64_t envelope_id, int64_t next_try, const std::string& error);

@@ -8,16 +8,8 @@
 
 namespace postern::queue {
 
-namespace {
-int64_t backoff_seconds(int attempts) {
-  int64_t s = 60;
-  for (int i = 0; i < attempts && s < 3600; ++i) s *= 2;
-  return std::min<int64_t>(s, 3600);
-}
-}  // namespace
-
-Runner::Runner(QueueStore& store, std::map<Route, Agent> agents, int workers)
-    : store_(store), agents_(std::move(agents)), worker_count_(workers) {}
+Runner::Runner(QueueStore& store, std::map<Route, Agent> agents, BounceSink bounce, int workers)
+    : store_(store), agents_(std::move(agents)), bounce_(std::move(bounce)), worker_count_(workers) {}
 
 Runner::~Runner() { stop(); }
 
@@ -47,17 +39,28 @@ void Runner::notify() {
   wake_.notify_one();
 }
 
+void Runner::set_policy(const RetryPolicy& p) {
+  std::lock_guard<std::mutex> lock(mu_);
+  policy_ = p;
+}
+
+RetryPolicy Runner::policy() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return policy_;
+}
+
 void Runner::schedule_loop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     poked_ = false;
     lock.unlock();
-    std::map<std::string, Task> by_message;
+    std::map<std::pair<std::string, Route>, Task> groups;
     try {
       for (const auto& [route, agent] : agents_) {
         for (auto& env : store_.due(route, std::time(nullptr), 512)) {
-          auto& task = by_message[env.message_id];
+          auto& task = groups[{env.message_id, route}];
           task.message_id = env.message_id;
+          task.route = route;
           task.envelopes.push_back(std::move(env));
         }
       }
@@ -65,7 +68,7 @@ void Runner::schedule_loop() {
       log::write(log::Service::Delivery, "-", std::string("queue scan failed: ") + e.what());
     }
     lock.lock();
-    for (auto& [id, task] : by_message) {
+    for (auto& [key, task] : groups) {
       auto& envs = task.envelopes;
       envs.erase(std::remove_if(envs.begin(), envs.end(), [&](const Envelope& e) { return in_flight_.count(e.id) > 0; }),
                  envs.end());
@@ -84,8 +87,9 @@ void Runner::worker_loop() {
   for (;;) {
     work_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
     if (tasks_.empty()) return;  // stopping and nothing left to finish
-    Task task = std::move(tasks_.back());
-    tasks_.pop_back();
+    // Oldest first: tasks were appended in scan order.
+    Task task = std::move(tasks_.front());
+    tasks_.erase(tasks_.begin());
     lock.unlock();
     run_task(task);
     lock.lock();
@@ -94,38 +98,53 @@ void Runner::worker_loop() {
 }
 
 void Runner::run_task(const Task& task) {
+  const auto& envs = task.envelopes;
   try {
     auto body = store_.body(task.message_id);
-    if (!body) return;  // removed meanwhile
+    if (!body) return;  // removed meanwhile (queue delete)
+    std::vector<Outcome> outcomes;
+    try {
+      outcomes = agents_.at(task.route)(envs, *body);
+    } catch (const std::exception& e) {
+      outcomes.assign(envs.size(), Outcome{Outcome::TempFail, e.what(), "4.3.0", ""});
+    }
+    outcomes.resize(envs.size(), Outcome{Outcome::TempFail, "no result from the delivery agent", "4.3.0", ""});
+
+    auto p = policy();
+    int64_t now = std::time(nullptr);
     std::vector<int64_t> done;
-    for (const auto& env : task.envelopes) {
-      Outcome out;
-      try {
-        out = agents_.at(env.route)(env, *body);
-      } catch (const std::exception& e) {
-        out = {Outcome::TempFail, e.what()};
+    std::vector<FailedRecipient> failed;
+    for (size_t i = 0; i < envs.size(); ++i) {
+      const auto& env = envs[i];
+      const auto& out = outcomes[i];
+      std::string who = "to=<" + env.recipient + "> route=" + route_name(env.route) +
+                        (env.transport.empty() ? "" : "/" + env.transport);
+      if (out.status == Outcome::Delivered) {
+        done.push_back(env.id);
+        log::write(log::Service::Delivery, env.message_id, who + " status=sent " + out.detail);
+        continue;
       }
-      switch (out.status) {
-        case Outcome::Delivered:
-          done.push_back(env.id);
-          log::write(log::Service::Delivery, env.message_id,
-                     "to=<" + env.recipient + "> route=" + route_name(env.route) + " status=delivered " + out.detail);
-          break;
-        case Outcome::PermFail:
-          // XXX: bounces (DSN) come with outbound delivery; until then a permanent failure
-          // is logged and the recipient dropped from the queue.
-          done.push_back(env.id);
-          log::write(log::Service::Delivery, env.message_id,
-                     "to=<" + env.recipient + "> status=failed " + out.detail);
-          break;
-        case Outcome::TempFail: {
-          auto delay = backoff_seconds(env.attempts);
-          store_.mark_deferred(env.id, std::time(nullptr) + delay, out.detail).get();
-          log::write(log::Service::Delivery, env.message_id,
-                     "to=<" + env.recipient + "> status=deferred retry_in=" + std::to_string(delay) + "s " + out.detail);
-          break;
-        }
+      bool expired = out.status == Outcome::TempFail && now - env.received_at >= p.max_lifetime_s;
+      if (out.status == Outcome::PermFail || expired) {
+        done.push_back(env.id);
+        std::string status = expired ? "4.4.7" : (out.enhanced.empty() ? "5.0.0" : out.enhanced);
+        std::string why = expired ? "delivery time expired; last error: " + out.detail : out.detail;
+        failed.push_back({env.recipient, env.original, status, why, out.remote_mta});
+        log::write(log::Service::Delivery, env.message_id, who + " status=" + (expired ? "expired " : "bounced ") + why);
+        continue;
       }
+      int64_t delay = p.min_backoff_s;
+      for (int k = 0; k < env.attempts && delay < p.max_backoff_s; ++k) delay *= 2;
+      delay = std::min(delay, p.max_backoff_s);
+      store_.mark_deferred(env.id, now + delay, out.detail).get();
+      log::write(log::Service::Delivery, env.message_id,
+                 who + " status=deferred retry_in=" + std::to_string(delay) + "s " + out.detail);
+    }
+    if (!failed.empty()) {
+      if (envs.front().sender.empty())
+        log::write(log::Service::Delivery, task.message_id, "no bounce: the message had the null sender");
+      else if (bounce_)
+        bounce_(envs.front(), failed, *body);
     }
     if (!done.empty()) store_.mark_delivered(done).get();
   } catch (const std::exception& e) {

@@ -1,8 +1,10 @@
-// The queue runner: finds recipients that are due, hands them to the delivery agent for
-// their route on a small worker pool, and records the outcome (delivered rows removed;
-// temporary failures retried with exponential back-off). Routes without an agent wait.
-// On start it picks up whatever a previous run left in the queue.
-// Threading: start/stop/notify from any thread; agents run on the worker threads.
+// The queue runner: finds recipients that are due, hands them — grouped per message and
+// route — to the delivery agent for that route on a small worker pool, and records each
+// outcome: delivered rows removed; temporary failures retried with exponential back-off
+// until the message's lifetime runs out; permanent failures (and expired ones) reported to
+// the bounce sink, then removed. Routes without an agent wait. On start it picks up
+// whatever a previous run left in the queue.
+// Threading: start/stop/notify/set_policy from any thread; agents run on worker threads.
 #pragma once
 #include <condition_variable>
 #include <functional>
@@ -13,40 +15,59 @@
 #include <thread>
 #include <vector>
 
+#include "queue/dsn.h"
 #include "queue/queue_store.h"
 
 namespace postern::queue {
 
 struct Outcome {
   enum Status { Delivered, TempFail, PermFail } status = Delivered;
-  std::string detail;
+  std::string detail;      // reply or reason, for logs and bounces
+  std::string enhanced;    // RFC 3463 code when known
+  std::string remote_mta;  // host that gave the answer
 };
 
-using Agent = std::function<Outcome(const Envelope&, const std::string& body)>;
+// Delivers the envelopes of one message on one route; returns one outcome per envelope.
+using Agent = std::function<std::vector<Outcome>(const std::vector<Envelope>&, const std::string& body)>;
+
+// Called once per message with the recipients that failed for good, before they leave the
+// queue; it queues the DSN. Not called for mail with the null sender.
+using BounceSink = std::function<void(const Envelope& first, const std::vector<FailedRecipient>&, const std::string& body)>;
+
+struct RetryPolicy {
+  int64_t min_backoff_s = 300;
+  int64_t max_backoff_s = 4000;
+  int64_t max_lifetime_s = 5 * 86400;
+};
 
 class Runner {
  public:
-  Runner(QueueStore& store, std::map<Route, Agent> agents, int workers);
+  Runner(QueueStore& store, std::map<Route, Agent> agents, BounceSink bounce, int workers);
   ~Runner();
   void start();
   void stop();    // finishes deliveries in progress, then returns
   void notify();  // new mail is queued: look now instead of at the next tick
+  void set_policy(const RetryPolicy& p);
 
  private:
   struct Task {
     std::string message_id;
+    Route route;
     std::vector<Envelope> envelopes;
   };
   void schedule_loop();
   void worker_loop();
   void run_task(const Task& task);
+  RetryPolicy policy();
 
   QueueStore& store_;
   std::map<Route, Agent> agents_;
+  BounceSink bounce_;
   int worker_count_;
   std::mutex mu_;
   std::condition_variable wake_, work_;
   bool stopping_ = false, poked_ = false;
+  RetryPolicy policy_;
   std::vector<Task> tasks_;
   std::set<int64_t> in_flight_;
   std::thread scheduler_;

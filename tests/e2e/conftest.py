@@ -196,6 +196,21 @@ class Daemon:
             time.sleep(0.05)
         raise AssertionError(f"log/{name} never matched {pattern!r}:\n{self.log(name)[-3000:]}")
 
+    def known_settings(self):
+        if not hasattr(self, "_known"):
+            import json
+            self._known = {item["key"] for item in json.loads(self.cli("config", "schema").stdout)}
+        return self._known
+
+    def hold_remote(self):
+        """Keeps mail for remote domains in the queue: when the build has outbound delivery,
+        send it through a smart host that refuses connections (127.0.0.1:1), retried rarely.
+        No test ever reaches the real network."""
+        if "delivery.mode" in self.known_settings():
+            self.set(delivery__mode="smarthost", delivery__smarthost_host="127.0.0.1",
+                     delivery__smarthost_port=1, delivery__smarthost_tls="opportunistic",
+                     queue__retry_min_s=3600, queue__retry_max_s=3600)
+
     def reloads(self):
         return self.log("postern.log").count("settings reloaded")
 
@@ -276,14 +291,40 @@ class RawClient:
         self.close()
 
 
+_seed_cert = {}
+
+
+def seed_tls(data_dir):
+    """Copies a certificate generated once per test process into DATA_DIR/tls, so each daemon
+    skips the RSA key generation at first start (seconds on a loaded 2-core box). Tests about
+    the generated certificate itself ask for fresh_tls=True."""
+    if "dir" not in _seed_cert:
+        seed = Path(tempfile.mkdtemp(prefix="postern-e2e-cert-"))
+        res = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+                              "-subj", "/CN=mail.example.test", "-addext", "subjectAltName=DNS:mail.example.test",
+                              "-keyout", str(seed / "key.pem"), "-out", str(seed / "cert.pem")],
+                             capture_output=True, text=True)
+        _seed_cert["dir"] = seed if res.returncode == 0 else None
+    if _seed_cert["dir"] is None:
+        return
+    tls = Path(data_dir) / "tls"
+    tls.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for name in ("cert.pem", "key.pem"):
+        shutil.copyfile(_seed_cert["dir"] / name, tls / name)
+        os.chmod(tls / name, 0o600)
+
+
 @pytest.fixture
 def daemon_factory(tmp_path):
-    """Creates daemons with ports assigned; the test adds domains/users, then start()s."""
+    """Creates daemons with ports assigned; the test adds domains/users, then start()s.
+    fresh_tls=True leaves DATA_DIR/tls empty so the daemon generates its own certificate."""
     made = []
 
-    def make(start=True, **settings):
+    def make(start=True, fresh_tls=False, **settings):
         d = Daemon(tmp_path / f"data{len(made)}")
         made.append(d)
+        if not fresh_tls:
+            seed_tls(d.data_dir)
         d.assign_ports()
         if settings:
             d.set(**settings)
@@ -312,8 +353,9 @@ def mailserver(daemon_factory):
     """Factory: a daemon hosting example.test (alice, bob; hostname mail.example.test) with
     network.lan=127.0.0.2/32 so 127.0.0.2 is the LAN and 127.0.0.3 the outside; extra
     settings as keyword arguments (`__` for dots), started unless start=False."""
-    def make(start=True, **settings):
-        d = daemon_factory(start=False)
+    def make(start=True, fresh_tls=False, **settings):
+        d = daemon_factory(start=False, fresh_tls=fresh_tls)
+        d.hold_remote()
         d.set(network__lan="127.0.0.2/32", smtp__hostname="mail.example.test", **settings)
         d.add_domain("example.test")
         d.add_user("alice@example.test", "alice-secret-1")

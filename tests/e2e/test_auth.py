@@ -12,6 +12,7 @@ def _tls_session(d, service="submission", source=OUTSIDE_IP):
     c.ehlo()
     assert c.cmd("STARTTLS")[0] == 220
     c.starttls()
+    c.ehlo()
     return c
 
 

@@ -16,7 +16,7 @@ def _own_cert_der(d):
 
 @pytest.mark.parametrize("service", ["smtp", "submission"])
 def test_starttls_upgrade(mailserver, service):
-    d = mailserver()
+    d = mailserver(fresh_tls=True)
     with d.raw(service, source=OUTSIDE_IP) as c:
         before = c.ehlo()
         assert "STARTTLS" in before
@@ -60,7 +60,7 @@ def test_mail_over_starttls_received_header_records_tls(mailserver):
 
 
 def test_implicit_tls_on_submissions(mailserver):
-    d = mailserver()
+    d = mailserver(fresh_tls=True)
     with d.raw_tls("submissions", source=OUTSIDE_IP) as c:
         assert c.sock.version() in ("TLSv1.2", "TLSv1.3")
         assert c.sock.getpeercert(binary_form=True) == _own_cert_der(d)
@@ -72,9 +72,13 @@ def test_implicit_tls_on_submissions(mailserver):
 
 
 def test_certificate_generated_in_data_dir(mailserver):
-    d = mailserver()
+    d = mailserver(fresh_tls=True, start=False)
     cert = d.data_dir / "tls" / "cert.pem"
     key = d.data_dir / "tls" / "key.pem"
+    assert not cert.exists()
+    d.start()
+    with d.raw_tls("submissions") as c:
+        assert c.sock.getpeercert(binary_form=True) == _own_cert_der(d)
     assert cert.read_text().startswith("-----BEGIN CERTIFICATE-----")
     assert key.exists()
     assert key.stat().st_mode & 0o077 == 0, oct(key.stat().st_mode)
@@ -82,8 +86,8 @@ def test_certificate_generated_in_data_dir(mailserver):
     import subprocess
     out = subprocess.run(["openssl", "x509", "-in", str(cert), "-noout", "-subject", "-ext", "subjectAltName"],
                          capture_output=True, text=True)
-    if out.returncode == 0:
-        assert "mail.example.test" in out.stdout
+    assert out.returncode == 0, out.stderr
+    assert "mail.example.test" in out.stdout
 
 
 def _handshake_with_max(d, version):

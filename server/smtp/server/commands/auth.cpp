@@ -45,8 +45,13 @@ Session::Next Session::cmd_auth(const Command& cmd) {
     }
     auto creds = auth::decode_plain(response);
     if (!creds) return error(501, "5.5.2", "Cannot decode AUTH PLAIN response");
-    if (!creds->authzid.empty() && !util::iequals(creds->authzid, creds->user))
+    if (!creds->authzid.empty() && !util::iequals(creds->authzid, creds->user)) {
+      // Acting as someone else is never allowed; log it like any failed login.
+      log::write(log::Service::Auth, setup_.id,
+                 "failed protocol=smtp ip=" + setup_.peer_ip + " login=" + creds->user + " authzid=" + creds->authzid +
+                     " mechanism=PLAIN reason=authzid-mismatch");
       return error(535, "5.7.8", "Authentication credentials invalid");
+    }
     user = creds->user;
     password = creds->password;
   } else if (mech == "LOGIN") {

@@ -1,0 +1,176 @@
+#include "delivery/remote_agent.h"
+
+#include <map>
+#include <unistd.h>
+
+#include "util/cidr.h"
+
+namespace postern::delivery {
+
+namespace {
+
+queue::Outcome temp(const std::string& why, const std::string& code = "4.4.3") {
+  return {queue::Outcome::TempFail, why, code, ""};
+}
+
+std::string our_hostname(const config::Snapshot& cfg) {
+  if (!cfg.text("smtp.hostname").empty()) return cfg.text("smtp.hostname");
+  char buf[256] = {};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf[0] ? buf : "localhost";
+}
+
+std::string domain_of(const std::string& address) {
+  auto at = address.rfind('@');
+  return at == std::string::npos ? "" : address.substr(at + 1);
+}
+
+}  // namespace
+
+RemoteAgent::Target RemoteAgent::smarthost_target(const config::Snapshot& cfg) {
+  Target t;
+  const auto& host = cfg.text("delivery.smarthost_host");
+  if (host.empty()) {
+    t.failure = temp("no smart host is configured (delivery.smarthost_host)", "4.3.5");
+    return t;
+  }
+  smtp::Hop base;
+  base.port = int(cfg.number("delivery.smarthost_port"));
+  base.name = host;
+  auto mode = cfg.text("delivery.smarthost_tls");
+  base.tls = mode == "implicit" ? smtp::Hop::Tls::Implicit
+             : mode == "starttls" ? smtp::Hop::Tls::Required
+                                  : smtp::Hop::Tls::Opportunistic;
+  base.verify = cfg.flag("delivery.smarthost_verify");
+  base.username = cfg.text("delivery.smarthost_username");
+  base.password = cfg.text("delivery.smarthost_password");
+  if (util::IpAddress::parse(host)) {
+    base.ip = host;
+    base.name.clear();  // no name to check the certificate against: verification needs a name
+    t.hops.push_back(base);
+    return t;
+  }
+  auto answer = resolver_.addresses(host);
+  if (answer.status != LookupStatus::Ok || answer.ips.empty()) {
+    t.failure = temp("cannot resolve smart host " + host, "4.4.3");
+    return t;
+  }
+  for (const auto& ip : answer.ips) {
+    auto hop = base;
+    hop.ip = ip;
+    t.hops.push_back(hop);
+  }
+  return t;
+}
+
+RemoteAgent::Target RemoteAgent::direct_target(const std::string& domain, const config::Snapshot& cfg) {
+  Target t;
+  int port = int(cfg.number("delivery.mx_port"));
+  if (!domain.empty() && domain.front() == '[') {  // address literal: deliver to it as is
+    auto inner = domain.substr(1, domain.size() - 2);
+    if (inner.rfind("IPv6:", 0) == 0) inner = inner.substr(5);
+    smtp::Hop hop;
+    hop.ip = inner;
+    hop.port = port;
+    t.hops.push_back(hop);
+    return t;
+  }
+  auto mx = resolver_.mx(domain);
+  std::vector<MxHost> hosts;
+  if (mx.status == LookupStatus::TempFail) {
+    t.failure = temp("MX lookup for " + domain + " failed temporarily");
+    return t;
+  }
+  if (mx.status == LookupStatus::NotFound) {
+    t.failure = {queue::Outcome::PermFail, "domain " + domain + " does not exist", "5.1.2", ""};
+    return t;
+  }
+  if (mx.status == LookupStatus::NoData || mx.hosts.empty()) {
+    hosts.push_back({0, domain});  // RFC 5321 §5.1: the implicit MX
+  } else {
+    hosts = mx.hosts;
+    // RFC 7505 null MX: the domain accepts no mail.
+    if (hosts.size() == 1 && (hosts[0].name.empty() || hosts[0].name == ".")) {
+      t.failure = {queue::Outcome::PermFail, "domain " + domain + " accepts no mail (null MX)", "5.1.10", ""};
+      return t;
+    }
+  }
+  bool any_temp = false;
+  for (const auto& h : hosts) {
+    auto a = resolver_.addresses(h.name);
+    if (a.status == LookupStatus::TempFail) any_temp = true;
+    for (const auto& ip : a.ips) {
+      smtp::Hop hop;
+      hop.ip = ip;
+      hop.port = port;
+      hop.name = h.name;
+      t.hops.push_back(hop);
+    }
+  }
+  if (t.hops.empty()) {
+    if (any_temp || mx.status == LookupStatus::Ok)
+      t.failure = temp("no address found for the mail hosts of " + domain);
+    else
+      t.failure = {queue::Outcome::PermFail, "domain " + domain + " has no mail host address", "5.1.2", ""};
+  }
+  return t;
+}
+
+std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queue::Envelope*>& envs, const Target& target,
+                                                    const std::string& body, const smtp::ClientOptions& options) {
+  std::vector<queue::Outcome> out(envs.size(), target.failure);
+  if (target.hops.empty()) return out;
+  std::vector<std::string> rcpts;
+  for (const auto* e : envs) rcpts.push_back(e->recipient);
+  const std::string& sender = envs.front()->sender;
+  std::string last_error = "no host could be reached";
+  for (const auto& hop : target.hops) {
+    auto t = smtp::send_message(hop, options, sender, rcpts, body);
+    std::string where = (hop.name.empty() ? hop.ip : hop.name) + "[" + hop.ip + "]:" + std::to_string(hop.port);
+    if (!t.reached || (!t.per_recipient && t.session.temporary())) {
+      last_error = t.session.str();
+      continue;  // next host: unreachable, or a temporary refusal of the whole session
+    }
+    for (size_t i = 0; i < envs.size(); ++i) {
+      const auto& r = t.per_recipient ? t.recipients[i] : t.session;
+      queue::Outcome o;
+      o.remote_mta = where;
+      o.enhanced = r.enhanced;
+      o.detail = r.str() + (t.tls.empty() ? "" : " (" + t.tls + (t.tls_verified ? ", verified" : "") + ")");
+      o.status = r.positive() ? queue::Outcome::Delivered : r.temporary() ? queue::Outcome::TempFail : queue::Outcome::PermFail;
+      if (o.enhanced.empty()) o.enhanced = r.positive() ? "2.0.0" : r.temporary() ? "4.0.0" : "5.0.0";
+      out[i] = o;
+    }
+    return out;
+  }
+  for (auto& o : out) o = temp(last_error);
+  return out;
+}
+
+std::vector<queue::Outcome> RemoteAgent::deliver(const std::vector<queue::Envelope>& envs, const std::string& body) {
+  auto cfg = config_();
+  smtp::ClientOptions options;
+  options.helo = our_hostname(*cfg);
+  options.tls = tls_();
+  options.connect_timeout_ms = int(cfg->number("delivery.connect_timeout_s") * 1000);
+  options.command_timeout_ms = int(cfg->number("delivery.command_timeout_s") * 1000);
+
+  // One SMTP transaction per next hop: all smart-host recipients together, direct ones
+  // per recipient domain.
+  std::map<std::string, std::vector<size_t>> groups;
+  for (size_t i = 0; i < envs.size(); ++i) {
+    const auto& e = envs[i];
+    groups[e.transport == "smarthost" ? "smarthost" : "direct:" + domain_of(e.recipient)].push_back(i);
+  }
+  std::vector<queue::Outcome> out(envs.size());
+  for (const auto& [key, idx] : groups) {
+    Target target = key == "smarthost" ? smarthost_target(*cfg) : direct_target(key.substr(7), *cfg);
+    std::vector<const queue::Envelope*> members;
+    for (auto i : idx) members.push_back(&envs[i]);
+    auto results = send_group(members, target, body, options);
+    for (size_t k = 0; k < idx.size(); ++k) out[idx[k]] = results[k];
+  }
+  return out;
+}
+
+}  // namespace postern::delivery

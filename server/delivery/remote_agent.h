@@ -1,0 +1,44 @@
+// Remote delivery agent: sends queued mail over SMTP, either straight to each recipient
+// domain's MX hosts (DLV-1: preference order, implicit MX, next host on connection failure
+// or 4xx, opportunistic STARTTLS) or through the configured smart host (DLV-2: required or
+// implicit TLS, certificate check, AUTH). The route kind was decided at RCPT time and is
+// read from the envelope's transport; where it points is read from the current settings.
+// Threading: deliver() is called from several runner workers at once.
+#pragma once
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/snapshot.h"
+#include "delivery/next_hop.h"
+#include "queue/runner.h"
+#include "smtp/client/client_session.h"
+
+namespace postern::delivery {
+
+class RemoteAgent {
+ public:
+  using ConfigSource = std::function<config::SnapshotPtr()>;
+  using TlsSource = std::function<tls::ClientContextPtr()>;
+
+  RemoteAgent(NextHopResolver& resolver, ConfigSource config, TlsSource tls)
+      : resolver_(resolver), config_(std::move(config)), tls_(std::move(tls)) {}
+
+  std::vector<queue::Outcome> deliver(const std::vector<queue::Envelope>& envs, const std::string& body);
+
+ private:
+  struct Target {
+    std::vector<smtp::Hop> hops;  // in the order to try
+    queue::Outcome failure;       // when hops is empty: why
+  };
+  Target smarthost_target(const config::Snapshot& cfg);
+  Target direct_target(const std::string& domain, const config::Snapshot& cfg);
+  std::vector<queue::Outcome> send_group(const std::vector<const queue::Envelope*>& envs, const Target& target,
+                                         const std::string& body, const smtp::ClientOptions& options);
+
+  NextHopResolver& resolver_;
+  ConfigSource config_;
+  TlsSource tls_;
+};
+
+}  // namespace postern::delivery
