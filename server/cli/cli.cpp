@@ -17,7 +17,7 @@ const char* kUsage =
     "  user add ADDRESS --password-stdin | passwd ADDRESS --password-stdin | remove ADDRESS | list\n"
     "  alias add ALIAS TARGET[,TARGET...] | remove ALIAS | list\n"
     "  admin passwd --password-stdin           set the control panel password\n"
-    "  queue list                              show messages waiting in the queue\n"
+    "  queue list | show ID | retry ID | hold ID | release ID | delete ID\n"
     "  migrate                                 create or upgrade the data folder's schema\n"
     "DIR may also come from the POSTERN_DATA_DIR environment variable.\n";
 }  // namespace

@@ -1,6 +1,7 @@
 // `postern queue list` and `postern migrate`.
 #include <ctime>
 #include <iostream>
+#include <map>
 
 #include "cli/cli.h"
 #include "daemon/data_dir.h"
@@ -9,22 +10,52 @@
 
 namespace postern::cli {
 
+namespace {
+void print_envelope(const queue::Envelope& e) {
+  std::time_t t = std::time_t(e.next_try);
+  char when[32];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", std::localtime(&t));
+  std::cout << e.message_id << " " << e.size << " <" << e.sender << "> -> <" << e.recipient << "> route="
+            << queue::route_name(e.route) << (e.transport.empty() ? "" : "/" + e.transport)
+            << " attempts=" << e.attempts << (e.held ? " held" : " next=" + std::string(when));
+  if (!e.last_error.empty()) std::cout << " error=\"" << e.last_error << "\"";
+  std::cout << "\n";
+}
+}  // namespace
+
 int queue_command(const Args& args) {
-  if (args.words.size() != 1 || args.words[0] != "list") return usage_error("queue list");
+  const char* usage = "queue list | show ID | retry ID | hold ID | release ID | delete ID";
+  if (args.words.empty()) return usage_error(usage);
+  const auto& sub = args.words[0];
   daemon::DataDir dir{args.data_dir};
   dir.create();
   queue::QueueStore store(dir.queue());
-  auto envelopes = store.list();
-  for (const auto& e : envelopes) {
-    std::time_t t = std::time_t(e.next_try);
-    char when[32];
-    std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", std::localtime(&t));
-    std::cout << e.message_id << " " << e.size << " <" << e.sender << "> -> <" << e.recipient << "> route="
-              << queue::route_name(e.route) << " attempts=" << e.attempts << " next=" << when;
-    if (!e.last_error.empty()) std::cout << " error=\"" << e.last_error << "\"";
-    std::cout << "\n";
+  if (sub == "list" && args.words.size() == 1) {
+    auto envelopes = store.list();
+    for (const auto& e : envelopes) print_envelope(e);
+    std::cerr << envelopes.size() << " recipient(s) queued\n";
+    return 0;
   }
-  std::cerr << envelopes.size() << " recipient(s) queued\n";
+  if (args.words.size() != 2) return usage_error(usage);
+  const auto& id = args.words[1];
+  if (sub == "show") {
+    auto envelopes = store.envelopes_of(id);
+    auto body = store.body(id);
+    if (envelopes.empty() || !body) return refused("no queued message with id " + id);
+    for (const auto& e : envelopes) print_envelope(e);
+    auto end = body->find("\r\n\r\n");
+    std::cout << "\n" << body->substr(0, end == std::string::npos ? body->size() : end + 2);
+    return 0;
+  }
+  static const std::map<std::string, queue::QueueStore::Change> actions = {
+      {"retry", queue::QueueStore::Change::Retry},
+      {"hold", queue::QueueStore::Change::Hold},
+      {"release", queue::QueueStore::Change::Release},
+      {"delete", queue::QueueStore::Change::Delete}};
+  auto it = actions.find(sub);
+  if (it == actions.end()) return usage_error(usage);
+  if (!store.change(id, it->second)) return refused("no queued message with id " + id);
+  std::cout << sub << ": " << id << "\n";
   return 0;
 }
 

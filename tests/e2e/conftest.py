@@ -173,6 +173,15 @@ class Daemon:
         return [line for line in res.stdout.splitlines() if line.strip()]
 
     # --- helpers added for the e2e suite -------------------------------------------
+    def wait_queue_empty(self, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            left = self.queue_list()
+            if not left:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"queue not empty after {timeout}s: {left}")
+
     def add_alias(self, alias, *targets):
         self.cli("alias", "add", alias, ",".join(targets))
 
