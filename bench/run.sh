@@ -69,26 +69,35 @@ fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.1f", a / b; e
 fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 
 # ------------------------------------------------------------ dependencies
+[ "$(id -u)" = 0 ] || die "run as root (apt-get, and a private Postfix instance needs it)"
 need_pkgs=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in postfix procps iproute2 coreutils; do have_pkg "$p" || need_pkgs+=("$p"); done
-if run_postern && [ -z "$POSTERN_BIN" ]; then
-  # Build dependencies of Postern (see the top-level CMakeLists.txt).
-  for p in cmake make g++ libpoco-dev libssl-dev libsqlite3-dev libsodium-dev; do
-    have_pkg "$p" || need_pkgs+=("$p")
-  done
-fi
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   log "installing: ${need_pkgs[*]}"
-  [ "$(id -u)" = 0 ] || die "need root to apt-get install ${need_pkgs[*]}"
   # Postfix must not configure (and start) a system instance: no main.cf is written.
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null
 fi
-command -v smtp-source >/dev/null || [ -x /usr/sbin/smtp-source ] || die "smtp-source not found (package postfix)"
+if run_postern && [ -z "$POSTERN_BIN" ]; then
+  # Postern's build dependencies: the project's own list.
+  if [ -x "$ROOT/scripts/deps.sh" ]; then
+    "$ROOT/scripts/deps.sh" build >&2
+  else
+    need_pkgs=()
+    for p in build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsodium-dev; do
+      have_pkg "$p" || need_pkgs+=("$p")
+    done
+    if [ "${#need_pkgs[@]}" -gt 0 ]; then
+      log "installing: ${need_pkgs[*]}"
+      apt-get update -q >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null
+    fi
+  fi
+fi
 export PATH="$PATH:/usr/sbin:/usr/lib/postfix/sbin"
-[ "$(id -u)" = 0 ] || die "run as root (a private Postfix instance needs it)"
+command -v smtp-source >/dev/null || die "smtp-source not found (package postfix)"
 
 # ------------------------------------------------------------ state/cleanup
 TMP=""
@@ -361,9 +370,9 @@ if run_postern; then
   if [ -z "$POSTERN_BIN" ]; then
     log "building Postern (Release) in $BUILD_DIR"
     if ! { cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release &&
-           cmake --build "$BUILD_DIR" -j2; } >"$TMP/build.log" 2>&1; then
+           cmake --build "$BUILD_DIR" -j2 --target postern; } >"$TMP/build.log" 2>&1; then
       tail -n 40 "$TMP/build.log" >&2
-      die "Postern build failed (full log above is the tail of cmake output)"
+      die "Postern build failed (above: the tail of the cmake output)"
     fi
     POSTERN_BIN="$BUILD_DIR/bin/postern"
   fi

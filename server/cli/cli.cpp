@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "daemon/daemon.h"
@@ -18,6 +20,11 @@ const char* kUsage =
     "  alias add ALIAS TARGET[,TARGET...] | remove ALIAS | list\n"
     "  admin passwd --password-stdin           set the control panel password\n"
     "  queue list | show ID | retry ID | hold ID | release ID | delete ID\n"
+    "  trusted add NAME CIDR[,CIDR...] | remove NAME | list        networks allowed to relay (RLY-1)\n"
+    "  relay-domain add DOMAIN [HOST[:PORT]] | remove DOMAIN | list  domains accepted and passed on (RLY-2)\n"
+    "  rule add NAME recipient|sender PATTERN[,PATTERN...] HOST[:PORT] [--tls starttls|implicit|opportunistic]\n"
+    "       [--no-verify] [--username NAME --password-stdin] | remove NAME | list   smart-host rules (DLV-3)\n"
+    "  credentials add HOST USERNAME --password-stdin | remove HOST | list      per-host logins (DLV-4)\n"
     "  migrate                                 create or upgrade the data folder's schema\n"
     "DIR may also come from the POSTERN_DATA_DIR environment variable.\n";
 }  // namespace
@@ -46,7 +53,19 @@ bool read_password(std::string& out, std::string& error) {
   return true;
 }
 
+bool read_secret(std::string& out, std::string& error) {
+  if (!std::getline(std::cin, out)) out.clear();
+  if (!out.empty() && out.back() == '\r') out.pop_back();
+  if (out.empty() || out.size() > 256) {
+    error = "password must be between 1 and 256 characters";
+    return false;
+  }
+  return true;
+}
+
 int run(int argc, char** argv) {
+  // Everything Postern writes (databases, mail, keys, logs) is for its own user only.
+  ::umask(077);
   if (argc < 2) return usage_error("missing verb");
   std::string verb = argv[1];
   if (verb == "--help" || verb == "-h" || verb == "help") {
@@ -64,6 +83,11 @@ int run(int argc, char** argv) {
       args.data_dir = a.substr(11);
     } else if (a == "--password-stdin") {
       args.password_stdin = true;
+    } else if (a == "--no-verify") {
+      args.no_verify = true;
+    } else if (a == "--tls" || a == "--username") {
+      if (i + 1 >= argc) return usage_error(a + " needs a value");
+      args.options[a.substr(2)] = argv[++i];
     } else if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
       return usage_error("unknown option " + a);
     } else {
@@ -82,6 +106,10 @@ int run(int argc, char** argv) {
     if (verb == "admin") return admin_command(args);
     if (verb == "queue") return queue_command(args);
     if (verb == "migrate") return migrate_command(args);
+    if (verb == "trusted") return trusted_command(args);
+    if (verb == "relay-domain") return relay_domain_command(args);
+    if (verb == "rule") return rule_command(args);
+    if (verb == "credentials") return credentials_command(args);
   } catch (const store::Refused& e) {
     return refused(e.what());
   } catch (const std::exception& e) {

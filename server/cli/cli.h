@@ -1,6 +1,7 @@
 // The `postern` command line: `serve` and the admin verbs. Exit codes: 0 done, 1 refused
 // (invalid value, conflict, unknown item — the message says which), 2 usage error.
 #pragma once
+#include <map>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@ struct Args {
   std::string data_dir;
   std::vector<std::string> words;  // positional words after the verb
   bool password_stdin = false;
+  bool no_verify = false;
+  std::map<std::string, std::string> options;  // --tls MODE, --username NAME
 };
 
 int config_command(const Args& args);
@@ -22,10 +25,16 @@ int alias_command(const Args& args);
 int admin_command(const Args& args);
 int queue_command(const Args& args);
 int migrate_command(const Args& args);
+int trusted_command(const Args& args);
+int relay_domain_command(const Args& args);
+int rule_command(const Args& args);
+int credentials_command(const Args& args);
 
 int usage_error(const std::string& message);
 int refused(const std::string& message);
 // Reads the password from standard input (first line, without its line end).
 bool read_password(std::string& out, std::string& error);
+// Reads a secret for another system (no length rule of ours, but not empty).
+bool read_secret(std::string& out, std::string& error);
 
 }  // namespace postern::cli

@@ -47,8 +47,8 @@ std::vector<Setting> build_registry() {
       {"tls.ca_file", T::Path, "", 0, 0, {}, "Extra PEM CA certificates trusted when checking smart hosts' certificates"},
 
       // Outbound delivery (DLV-1, DLV-2).
-      {"delivery.mode", T::Enum, "direct", 0, 0, {"direct", "smarthost"},
-       "How mail leaves: straight to each domain's MX hosts, or all through one smart host"},
+      {"delivery.mode", T::Enum, "direct", 0, 0, {"direct", "smarthost", "rules"},
+       "How mail leaves: straight to each domain's MX hosts, all through one smart host, or by smart-host rules"},
       {"delivery.smarthost_host", T::Host, "", 0, 0, {}, "Smart host name or IP address"},
       {"delivery.smarthost_port", T::Int, "587", 1, 65535, {}, "Smart host port (587 submission, 465 implicit TLS, 25)"},
       {"delivery.smarthost_tls", T::Enum, "starttls", 0, 0, {"starttls", "implicit", "opportunistic"},
@@ -226,6 +226,15 @@ std::optional<std::string> check_consistency(const std::map<std::string, std::st
     auto it = values.find(k);
     return it == values.end() ? std::string() : it->second;
   };
+  // A LAN that covers the Internet would make Postern an open relay (RLY-3).
+  for (const auto& item : util::split_list(get("network.lan"))) {
+    auto slash = item.find('/');
+    long long prefix = 128;
+    if (slash != std::string::npos) util::parse_int(item.substr(slash + 1), prefix);
+    bool v6 = item.find(':') != std::string::npos;
+    if (prefix < (v6 ? 16 : 8))
+      return "network.lan: '" + item + "' is too wide; trusting it would make Postern an open relay";
+  }
   if (get("delivery.mode") == "smarthost" && get("delivery.smarthost_host").empty())
     return std::string("delivery.smarthost_host: must be set when delivery.mode is smarthost");
   if (get("delivery.smarthost_username").empty() != get("delivery.smarthost_password").empty())

@@ -29,6 +29,7 @@
 #include "queue/runner.h"
 #include "smtp/server/session.h"
 #include "store/directory.h"
+#include "store/relay_tables.h"
 #include "store/settings_store.h"
 #include "tls/certificate.h"
 #include "tls/server_context.h"
@@ -77,12 +78,13 @@ class Server {
       : dir_(dir),
         settings_(dir.main_db()),
         directory_(dir.main_db()),
+        relay_tables_(dir.main_db()),
         queue_(dir.queue()),
         local_(dir.mail()),
         verifier_(directory_),
-        policy_(directory_),
+        policy_(directory_, relay_tables_),
         stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
-        remote_(resolver_, [this] { return current(); }, [this] { return client_tls(); }),
+        remote_(resolver_, relay_tables_, [this] { return current(); }, [this] { return client_tls(); }),
         runner_(queue_,
                 {{queue::Route::Local, [this](const auto& envs, const std::string& b) { return local_.deliver_all(envs, b); }},
                  {queue::Route::Remote, [this](const auto& envs, const std::string& b) { return remote_.deliver(envs, b); }}},
@@ -284,6 +286,7 @@ class Server {
   DataDir dir_;
   store::SettingsStore settings_;
   store::Directory directory_;
+  store::RelayTables relay_tables_;
   queue::QueueStore queue_;
   delivery::LocalAgent local_;
   DnsNextHop resolver_;

@@ -27,23 +27,31 @@ std::string domain_of(const std::string& address) {
 
 }  // namespace
 
+smtp::Hop::Tls tls_mode(const std::string& mode) {
+  return mode == "implicit" ? smtp::Hop::Tls::Implicit
+         : mode == "starttls" ? smtp::Hop::Tls::Required
+                              : smtp::Hop::Tls::Opportunistic;
+}
+
 RemoteAgent::Target RemoteAgent::smarthost_target(const config::Snapshot& cfg) {
-  Target t;
   const auto& host = cfg.text("delivery.smarthost_host");
   if (host.empty()) {
+    Target t;
     t.failure = temp("no smart host is configured (delivery.smarthost_host)", "4.3.5");
     return t;
   }
   smtp::Hop base;
   base.port = int(cfg.number("delivery.smarthost_port"));
-  base.name = host;
-  auto mode = cfg.text("delivery.smarthost_tls");
-  base.tls = mode == "implicit" ? smtp::Hop::Tls::Implicit
-             : mode == "starttls" ? smtp::Hop::Tls::Required
-                                  : smtp::Hop::Tls::Opportunistic;
+  base.tls = tls_mode(cfg.text("delivery.smarthost_tls"));
   base.verify = cfg.flag("delivery.smarthost_verify");
   base.username = cfg.text("delivery.smarthost_username");
   base.password = cfg.text("delivery.smarthost_password");
+  return host_target(base, host);
+}
+
+RemoteAgent::Target RemoteAgent::host_target(smtp::Hop base, const std::string& host) {
+  Target t;
+  base.name = host;
   if (util::IpAddress::parse(host)) {
     base.ip = host;
     base.name.clear();  // no name to check the certificate against: verification needs a name
@@ -116,6 +124,52 @@ RemoteAgent::Target RemoteAgent::direct_target(const std::string& domain, const 
   return t;
 }
 
+RemoteAgent::Target RemoteAgent::target_for(const std::string& transport, const std::string& domain,
+                                            const config::Snapshot& cfg) {
+  if (transport == "smarthost") return smarthost_target(cfg);
+  if (transport.rfind("rule:", 0) == 0) {
+    auto rule = tables_.rule(transport.substr(5));
+    // A rule deleted while mail waited: the mail goes the way unmatched mail goes.
+    if (!rule) return direct_target(domain, cfg);
+    smtp::Hop base;
+    base.port = rule->port;
+    base.tls = tls_mode(rule->tls);
+    base.verify = rule->verify;
+    base.username = rule->username;
+    base.password = rule->password;
+    return host_target(base, rule->host);
+  }
+  if (transport.rfind("relay:", 0) == 0) {
+    auto relay = tables_.relay_domain(transport.substr(6));
+    if (relay && !relay->next_hop.empty()) {
+      smtp::Hop base;
+      std::string host = relay->next_hop;
+      base.port = int(cfg.number("delivery.mx_port"));
+      auto colon = host.rfind(':');
+      if (colon != std::string::npos && host.find(']') == std::string::npos && host.find(':') == colon) {
+        base.port = std::stoi(host.substr(colon + 1));
+        host = host.substr(0, colon);
+      }
+      if (!host.empty() && host.front() == '[') host = host.substr(1, host.find(']') - 1);
+      return host_target(base, host);
+    }
+    return direct_target(domain, cfg);  // the primary server found through (internal) DNS MX
+  }
+  return direct_target(domain, cfg);
+}
+
+void RemoteAgent::apply_credentials(Target& t) {
+  for (auto& hop : t.hops) {
+    if (!hop.username.empty()) continue;
+    auto creds = tables_.credentials_for(hop.name.empty() ? hop.ip : hop.name);
+    if (!creds && !hop.name.empty()) creds = tables_.credentials_for(hop.ip);
+    if (creds) {
+      hop.username = creds->username;
+      hop.password = creds->password;
+    }
+  }
+}
+
 std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queue::Envelope*>& envs, const Target& target,
                                                     const std::string& body, const smtp::ClientOptions& options) {
   std::vector<queue::Outcome> out(envs.size(), target.failure);
@@ -160,11 +214,14 @@ std::vector<queue::Outcome> RemoteAgent::deliver(const std::vector<queue::Envelo
   std::map<std::string, std::vector<size_t>> groups;
   for (size_t i = 0; i < envs.size(); ++i) {
     const auto& e = envs[i];
-    groups[e.transport == "smarthost" ? "smarthost" : "direct:" + domain_of(e.recipient)].push_back(i);
+    // Same transport and same recipient domain share one transaction.
+    groups[e.transport + "|" + domain_of(e.recipient)].push_back(i);
   }
   std::vector<queue::Outcome> out(envs.size());
   for (const auto& [key, idx] : groups) {
-    Target target = key == "smarthost" ? smarthost_target(*cfg) : direct_target(key.substr(7), *cfg);
+    auto bar = key.find('|');
+    Target target = target_for(key.substr(0, bar), key.substr(bar + 1), *cfg);
+    apply_credentials(target);
     std::vector<const queue::Envelope*> members;
     for (auto i : idx) members.push_back(&envs[i]);
     auto results = send_group(members, target, body, options);

@@ -1,8 +1,10 @@
 // Remote delivery agent: sends queued mail over SMTP, either straight to each recipient
 // domain's MX hosts (DLV-1: preference order, implicit MX, next host on connection failure
-// or 4xx, opportunistic STARTTLS) or through the configured smart host (DLV-2: required or
-// implicit TLS, certificate check, AUTH). The route kind was decided at RCPT time and is
-// read from the envelope's transport; where it points is read from the current settings.
+// or 4xx, opportunistic STARTTLS), through the configured smart host (DLV-2: required or
+// implicit TLS, certificate check, AUTH), through the smart host of a named rule (DLV-3),
+// or to a relay domain's next hop (RLY-2). Per-host credentials fill in where a route has
+// none (DLV-4). The route kind was decided at RCPT time and is read from the envelope's
+// transport; where it points is read from the current settings and tables.
 // Threading: deliver() is called from several runner workers at once.
 #pragma once
 #include <functional>
@@ -13,6 +15,7 @@
 #include "delivery/next_hop.h"
 #include "queue/runner.h"
 #include "smtp/client/client_session.h"
+#include "store/relay_tables.h"
 
 namespace postern::delivery {
 
@@ -21,8 +24,8 @@ class RemoteAgent {
   using ConfigSource = std::function<config::SnapshotPtr()>;
   using TlsSource = std::function<tls::ClientContextPtr()>;
 
-  RemoteAgent(NextHopResolver& resolver, ConfigSource config, TlsSource tls)
-      : resolver_(resolver), config_(std::move(config)), tls_(std::move(tls)) {}
+  RemoteAgent(NextHopResolver& resolver, store::RelayTables& tables, ConfigSource config, TlsSource tls)
+      : resolver_(resolver), tables_(tables), config_(std::move(config)), tls_(std::move(tls)) {}
 
   std::vector<queue::Outcome> deliver(const std::vector<queue::Envelope>& envs, const std::string& body);
 
@@ -32,11 +35,15 @@ class RemoteAgent {
     queue::Outcome failure;       // when hops is empty: why
   };
   Target smarthost_target(const config::Snapshot& cfg);
+  Target host_target(smtp::Hop base, const std::string& host);
+  Target target_for(const std::string& transport, const std::string& domain, const config::Snapshot& cfg);
+  void apply_credentials(Target& t);
   Target direct_target(const std::string& domain, const config::Snapshot& cfg);
   std::vector<queue::Outcome> send_group(const std::vector<const queue::Envelope*>& envs, const Target& target,
                                          const std::string& body, const smtp::ClientOptions& options);
 
   NextHopResolver& resolver_;
+  store::RelayTables& tables_;
   ConfigSource config_;
   TlsSource tls_;
 };

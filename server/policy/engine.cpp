@@ -2,14 +2,24 @@
 
 #include <algorithm>
 
+#include "policy/relay_validation.h"
+#include "util/strings.h"
+
 namespace postern::policy {
 
 namespace {
 constexpr int kMaxAliasDepth = 10;
 }
 
+bool Engine::is_trusted(const util::IpAddress& client) {
+  for (const auto& rule : relay_.trusted())
+    for (const auto& text : rule.networks)
+      if (auto c = util::Cidr::parse(text); c && c->contains(client)) return true;
+  return false;
+}
+
 bool Engine::may_relay(const SessionFacts& s, const config::Snapshot& cfg) const {
-  if (s.authenticated()) return true;
+  if (s.authenticated() || s.trusted) return true;
   if (!s.lan) return false;
   // require_auth off does not open relay to the world: it only stops asking LAN clients.
   return cfg.flag("smtp.lan_skip_auth") || !cfg.flag("smtp.require_auth");
@@ -82,28 +92,44 @@ void Engine::expand(const std::string& key, const mail::Address& original, int d
   }
 }
 
-std::string Engine::transport_for(const config::Snapshot& cfg) const {
-  return cfg.text("delivery.mode") == "smarthost" ? "smarthost" : "direct";
+std::string Engine::transport_for(const mail::Address& sender, const std::string& rcpt_key, const config::Snapshot& cfg) {
+  auto at = rcpt_key.rfind('@');
+  auto domain = at == std::string::npos ? rcpt_key : rcpt_key.substr(at + 1);
+  if (relay_.relay_domain(domain)) return "relay:" + domain;
+  const auto& mode = cfg.text("delivery.mode");
+  if (mode == "smarthost") return "smarthost";
+  if (mode == "rules") {
+    for (const auto& rule : relay_.rules()) {
+      const std::string subject = rule.kind == "sender" ? sender.key() : rcpt_key;
+      if (subject.empty()) continue;
+      for (const auto& p : rule.patterns)
+        if (pattern_matches(p, subject)) return "rule:" + rule.name;
+    }
+  }
+  return "direct";
 }
 
-RecipientDecision Engine::check_rcpt(const SessionFacts& s, const mail::Address& rcpt, const config::Snapshot& cfg) {
-  RecipientDecision d = resolve(s, rcpt, cfg);
-  for (auto& r : d.recipients)
-    if (r.route == mail::Route::Remote) r.transport = transport_for(cfg);
+RecipientDecision Engine::check_rcpt(const SessionFacts& s, const mail::Address& sender, const mail::Address& rcpt,
+                                     const config::Snapshot& cfg) {
+  RecipientDecision d;
+  try {
+    d = resolve(s, rcpt, cfg);
+    for (auto& r : d.recipients)
+      if (r.route == mail::Route::Remote) r.transport = transport_for(sender, util::to_lower(r.address), cfg);
+  } catch (const std::exception&) {
+    d.recipients.clear();
+    d.verdict = Verdict::tempfail("<" + rcpt.str() + ">: Recipient lookup temporarily unavailable");
+  }
   return d;
 }
 
 std::vector<mail::RoutedRecipient> Engine::route_system_mail(const mail::Address& rcpt, const config::Snapshot& cfg) {
   std::vector<mail::RoutedRecipient> out;
-  if (!directory_.is_local_domain(rcpt.domain)) {
-    out.push_back({rcpt.str(), rcpt.str(), mail::Route::Remote, "", transport_for(cfg)});
-    return out;
-  }
   std::vector<std::string> seen;
   bool loop = false, unknown = false;
   expand(rcpt.key(), rcpt, 0, seen, out, loop, unknown);
   for (auto& r : out)
-    if (r.route == mail::Route::Remote) r.transport = transport_for(cfg);
+    if (r.route == mail::Route::Remote) r.transport = transport_for(mail::Address{}, util::to_lower(r.address), cfg);
   return out;
 }
 
@@ -111,6 +137,11 @@ RecipientDecision Engine::resolve(const SessionFacts& s, const mail::Address& rc
   RecipientDecision d;
   try {
     if (!directory_.is_local_domain(rcpt.domain)) {
+      // Mail for a relay domain is accepted from anyone, like local mail, and passed on.
+      if (relay_.relay_domain(rcpt.domain)) {
+        d.recipients.push_back({rcpt.str(), rcpt.str(), mail::Route::Remote, "", ""});
+        return d;
+      }
       if (!may_relay(s, cfg)) {
         d.verdict = Verdict::reject(554, "5.7.1", "<" + rcpt.str() + ">: Relay access denied");
         return d;

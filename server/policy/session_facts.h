@@ -12,6 +12,7 @@ struct SessionFacts {
   util::IpAddress client;
   Port port = Port::Mx;
   bool lan = false;            // client address is in network.lan
+  bool trusted = false;        // client address is in a trusted-network rule (RLY-1)
   bool tls = false;
   std::string auth_user;       // address key of the authenticated account, empty if none
   bool authenticated() const { return !auth_user.empty(); }

@@ -27,6 +27,24 @@ const std::vector<const char*> migrations = {
     CREATE INDEX aliases_domain ON aliases(domain);
     CREATE TABLE admin (id INTEGER PRIMARY KEY CHECK (id = 1), password_hash TEXT NOT NULL);
     )sql",
+    // 2: relay control and outbound routing tables (RLY-1, RLY-2, DLV-3, DLV-4). Outbound
+    // passwords must be usable, so they are stored as given; the database file is 0600.
+    R"sql(
+    CREATE TABLE trusted_networks (name TEXT PRIMARY KEY, networks TEXT NOT NULL);
+    CREATE TABLE relay_domains (domain TEXT PRIMARY KEY, next_hop TEXT NOT NULL DEFAULT '');
+    CREATE TABLE relay_rules (
+      name TEXT PRIMARY KEY,
+      position INTEGER NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('recipient', 'sender')),
+      patterns TEXT NOT NULL,
+      host TEXT NOT NULL,
+      port INTEGER NOT NULL,
+      tls TEXT NOT NULL,
+      verify INTEGER NOT NULL,
+      username TEXT NOT NULL DEFAULT '',
+      password TEXT NOT NULL DEFAULT '');
+    CREATE TABLE host_credentials (host TEXT PRIMARY KEY, username TEXT NOT NULL, password TEXT NOT NULL);
+    )sql",
 };
 }  // namespace
 

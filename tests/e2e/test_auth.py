@@ -213,3 +213,14 @@ def test_swaks_auth_submission(mailserver):
     [stored] = d.wait_messages("bob@example.test", 1)
     assert b"Subject: swaks auth" in stored
     assert b"with ESMTPSA" in stored
+
+
+def test_auth_log_cannot_be_forged_by_login_name(mailserver):
+    """A login name with a line break must not add a line of its own to auth.log."""
+    d = mailserver()
+    forged = "x@example.test\n2026-01-01T00:00:00.000Z S1 authenticated user=admin"
+    with _tls_session(d) as c:
+        assert c.cmd("AUTH PLAIN " + b64(f"\0{forged}\0some-password-1"))[0] == 535
+    log = d.wait_log("auth.log", r"failed").string
+    assert len([l for l in log.splitlines() if l.strip()]) == 1, log
+    assert not any(l.startswith("2026-01-01") for l in log.splitlines())

@@ -182,3 +182,34 @@ def test_swaks_delivery(mailserver):
     assert res.returncode == 0, res.stdout + res.stderr
     [stored] = d.wait_messages("bob@example.test", 1)
     assert b"Subject: via swaks" in stored and b"swaks body" in stored
+
+
+def test_received_header_omits_for_with_several_recipients(mailserver):
+    """With several recipients the Received header must not disclose them (Bcc privacy)."""
+    d = mailserver()
+    _send(d, ["alice@example.test", "bob@example.test"], b"Subject: two\r\n\r\nx\r\n")
+    for who in ("alice@example.test", "bob@example.test"):
+        [stored] = d.wait_messages(who, 1)
+        headers = stored.split(b"\r\n\r\n", 1)[0]
+        assert b"for <" not in headers
+        assert b"@example.test>" not in headers.split(b"Received:", 1)[1]
+
+
+def test_helo_with_control_characters_cannot_inject_headers(mailserver):
+    """A HELO name carrying a bare CR must not create a header line in the stored message
+    (RFC 5322 forbids bare CR in headers; several MUAs treat it as a line break)."""
+    d = mailserver()
+    with d.raw(source=OUTSIDE_IP) as c:
+        code, text = c.cmd("EHLO evil\rX-Injected:yes")
+        if code == 250:
+            assert c.cmd("MAIL FROM:<x@elsewhere.test>")[0] == 250
+            assert c.cmd("RCPT TO:<alice@example.test>")[0] == 250
+            assert c.cmd("DATA")[0] == 354
+            c.send("Subject: helo\r\n\r\nx\r\n.\r\n")
+            assert c.reply()[0] == 250
+        else:
+            assert code == 501, text
+    if code == 250:
+        [stored] = d.wait_messages("alice@example.test", 1)
+        headers = stored.split(b"\r\n\r\n", 1)[0]
+        assert b"\rX-Injected" not in headers, headers

@@ -276,3 +276,65 @@ def test_helo_and_vrfy_expn(mailserver):
         assert c.cmd("BDAT 10 LAST")[0] == 502
         assert c.cmd("QUIT")[0] == 221
         assert c.read_to_close() == b""
+
+
+def test_data_timeout(mailserver):
+    d = mailserver(smtp__data_timeout_s=5)
+    with d.raw(source=OUTSIDE_IP, timeout=30) as c:
+        _open_transaction(c)
+        assert c.cmd("DATA")[0] == 354
+        c.send(b"Subject: stalled\r\n\r\nhalf a message")
+        code, text = c.reply()
+        assert (code, text[4:9]) == (421, "4.4.2"), text
+        assert c.read_to_close() == b""
+    assert d.queue_list() == []
+    assert d.messages("alice@example.test") == []
+
+
+def test_data_line_one_over_limit_refused(mailserver):
+    """The limit counts the CRLF (RFC 5321 §4.5.3.1.6: 1000 octets including CRLF)."""
+    d = mailserver(smtp__max_line_length=1000)
+    with d.raw(source=OUTSIDE_IP, timeout=10) as c:
+        _open_transaction(c)
+        assert c.cmd("DATA")[0] == 354
+        c.send(b"Subject: edge\r\n\r\n" + b"z" * 999 + b"\r\n.\r\n")
+        # Known failure mode: the 1001-byte line is read as a 1000-byte piece ending in CR plus
+        # a lone LF, which looks like a bare-LF line end, so the "." after it is not taken
+        # as the end of data and the client gets no reply at all.
+        code, text = c.reply()
+        assert (code, text[4:9]) == (500, "5.5.2"), text
+
+
+@pytest.mark.parametrize("max_len,length", [(1000, 2001), (1000, 1500)])
+def test_data_long_line_then_terminator_always_answered(mailserver, max_len, length):
+    """Whatever the length of an overlong line, <CRLF>.<CRLF> after it ends the data."""
+    d = mailserver(smtp__max_line_length=max_len)
+    with d.raw(source=OUTSIDE_IP, timeout=10) as c:
+        _open_transaction(c)
+        assert c.cmd("DATA")[0] == 354
+        c.send(b"Subject: edge\r\n\r\n" + b"z" * (length - 2) + b"\r\n.\r\n")
+        code, text = c.reply()
+        assert (code, text[4:9]) == (500, "5.5.2"), text
+        assert c.cmd("NOOP")[0] == 250
+
+
+@pytest.mark.parametrize("line", ["MAIL FROM:<x@elsewhere.test> SIZE=abc", "MAIL FROM:<x@elsewhere.test> BODY=9BIT",
+                                  "MAIL FROM:<x@elsewhere.test> SIZE=1 SIZE=2", "MAIL FROM:<x@elsewhere.test>SIZE=1",
+                                  "MAIL TO:<x@elsewhere.test>", "MAIL FROM:<x@elsewhere.test> SMTPUTF8=yes"])
+def test_bad_mail_parameters(mailserver, line):
+    d = mailserver()
+    with d.raw(source=OUTSIDE_IP) as c:
+        c.ehlo()
+        code, text = c.cmd(line)
+        assert (code, text[4:9]) == (501, "5.5.4"), text
+        assert c.cmd("MAIL FROM:<x@elsewhere.test> SIZE=100 BODY=8BITMIME")[0] == 250
+
+
+def test_overlong_lines_count_as_errors(mailserver):
+    d = mailserver(smtp__max_errors=2, smtp__max_line_length=1000)
+    with d.raw(source=OUTSIDE_IP) as c:
+        assert c.cmd("X" * 1500)[0] == 500
+        c.send("Y" * 1500 + "\r\n")
+        assert c.reply()[0] == 500
+        assert c.reply()[0] == 421
+        assert c.read_to_close() == b""

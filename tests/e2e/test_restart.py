@@ -154,3 +154,13 @@ def test_restart_keeps_users_and_settings(mailserver):
     with d.smtp("submissions") as c:
         c.ehlo("x")
         assert c.login("alice@example.test", "alice-secret-1")[0] == 235
+
+
+def test_sigterm_tells_idle_tls_client(mailserver):
+    d = mailserver()
+    with d.raw_tls("submissions", source=OUTSIDE_IP) as c:
+        c.ehlo()
+        d.proc.send_signal(signal.SIGTERM)
+        code, text = c.reply()
+        assert (code, text[4:9]) == (421, "4.3.2"), text
+    assert d.proc.wait(timeout=30) == 0

@@ -229,7 +229,7 @@ def test_full_lifecycle(arch, dsm_for, tmp_path):
 
     # --- uninstall, keeping the data ------------------------------------------------------------
     msg = dsm.uninstall(keep_data=True)
-    assert "kept" in msg, msg
+    assert "mail and settings are kept" in msg, msg
     assert not dsm.appstore.exists()
     assert (dsm.var / "postern.db").is_file()
     assert len(list(mailbox(dsm, f"alice@{DOMAIN}").iterdir())) == 2
@@ -249,7 +249,7 @@ def test_full_lifecycle(arch, dsm_for, tmp_path):
 
     # --- uninstall, erasing the data ----------------------------------------------------------------
     msg = dsm.uninstall(keep_data=False)
-    assert "removed" in msg, msg
+    assert "all its mail and settings were removed" in msg, msg
     assert dsm.status() == 3 if (dsm.pkgdir / "scripts").exists() else True
     assert not Path(f"/proc/{dsm.pid() or 0}").exists() or dsm.pid() is None
     assert dsm.appdata.is_dir(), "the var folder itself belongs to DSM"

@@ -17,6 +17,11 @@ Session::Session(net::Transport& transport, Services services, SessionSetup setu
     : io_(transport), svc_(std::move(services)), setup_(std::move(setup)), cfg_(*setup_.config) {
   facts_.client = util::IpAddress::parse(setup_.peer_ip).value_or(util::IpAddress{});
   facts_.lan = util::any_contains(cfg_.lan(), facts_.client);
+  try {
+    facts_.trusted = svc_.policy.is_trusted(facts_.client);
+  } catch (const std::exception&) {
+    facts_.trusted = false;  // fail closed: an unreadable table trusts nobody
+  }
   facts_.port = setup_.endpoint.service == "smtp" ? policy::Port::Mx : policy::Port::Submission;
   facts_.tls = io_.tls();
 }
@@ -74,7 +79,7 @@ std::string Session::protocol_name() const {
 
 void Session::run() {
   try {
-    log("connect from [" + setup_.peer_ip + "] to " + setup_.endpoint.key() + (facts_.lan ? " (lan)" : ""));
+    log("connect from [" + setup_.peer_ip + "] to " + setup_.endpoint.key() + (facts_.lan ? " (lan)" : "") + (facts_.trusted ? " (trusted)" : ""));
     reply(220, "", hostname() + " " + cfg_.text("smtp.banner"));
     std::string line;
     while (!closing_) {

@@ -30,6 +30,7 @@ std::vector<std::string> zone() {
       "--txt-record=example.test,v=spf1 ip4:127.0.0.0/8, -all",
       "--txt-record=example.test,second",
       "--ptr-record=5.0.0.127.in-addr.arpa,host5.example.test",
+      "--mx-host=nomail.example.test,.,0",  // null MX (RFC 7505)
   };
 }
 
@@ -62,6 +63,14 @@ TEST_F(UnboundResolverTest, MxSortedByPreference) {
   EXPECT_EQ(mx.records[2].exchange, "mx-c.example.test");
   EXPECT_EQ(mx.ttl, 300u);
   EXPECT_FALSE(mx.secure);  // no trust anchor configured
+}
+
+TEST_F(UnboundResolverTest, NullMx) {
+  auto mx = resolver.mx("nomail.example.test");
+  ASSERT_EQ(mx.status, Status::Ok) << mx.detail;
+  ASSERT_EQ(mx.records.size(), 1u);
+  EXPECT_EQ(mx.records[0].preference, 0);
+  EXPECT_EQ(mx.records[0].exchange, "");
 }
 
 TEST_F(UnboundResolverTest, AddressesAndCnames) {
@@ -187,6 +196,27 @@ TEST(UnboundResolverConfig, SystemResolvConf) {
   o.resolv_conf = "/nonexistent/resolv.conf";
   dns::UnboundResolver fallback(o);
   EXPECT_NE(fallback.description().find("recursive"), std::string::npos);
+}
+
+// With a trust anchor, answers whose chain of trust fails are not used: dnsmasq serves
+// no signatures, so the root's DNSKEY cannot be validated and every answer is bogus.
+TEST(UnboundResolverDnssec, UnverifiableAnswersAreTemporaryFailures) {
+  DnsServer server(zone());
+  char path[] = "/tmp/postern-anchor-XXXXXX";
+  int fd = mkstemp(path);
+  std::string anchor = ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n";
+  ASSERT_EQ(write(fd, anchor.data(), anchor.size()), ssize_t(anchor.size()));
+  close(fd);
+  auto o = options_for(server.nameserver(), 3000ms);
+  o.trust_anchor_file = path;
+  dns::UnboundResolver resolver(o);
+  EXPECT_NE(resolver.description().find("DNSSEC validated"), std::string::npos);
+  auto mx = resolver.mx("example.test");
+  EXPECT_EQ(mx.status, Status::TempFail);
+  EXPECT_FALSE(mx.secure);
+  EXPECT_TRUE(mx.records.empty());
+  EXPECT_NE(mx.detail.find("DNSSEC validation failed"), std::string::npos) << mx.detail;
+  unlink(path);
 }
 
 TEST(CachingOverUnbound, CachedAnswerSurvivesTheServerStopping) {

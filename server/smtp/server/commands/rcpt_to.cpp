@@ -13,7 +13,7 @@ Session::Next Session::cmd_rcpt(const Command& cmd) {
     reply(452, "4.5.3", "Too many recipients");
     return Next::Continue;
   }
-  auto decision = svc_.policy.check_rcpt(facts_, parsed->address, cfg_);
+  auto decision = svc_.policy.check_rcpt(facts_, *sender_, parsed->address, cfg_);
   if (!decision.verdict.accepted())
     return error(decision.verdict.code, decision.verdict.enhanced, decision.verdict.text);
   for (auto& r : decision.recipients) {
