@@ -23,6 +23,8 @@
 #                         (survives a fresh clone, e.g. in CI)
 #   POSTERN_JOBS          parallel compile jobs (default: nproc)
 #   POSTERN_SKIP_DEPS=1   do not check/install build tools
+#   POSTERN_NO_COMPILE=1  repackage the programs already in build/cross/ARCH
+#                         (for work on the scripts while the sources do not build)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -114,13 +116,15 @@ build_arch() {
   t1=$(date +%s)
 
   local bdir="$build/cross/$arch"
-  if [ ! -f "$bdir/CMakeCache.txt" ]; then
+  if [ -n "${POSTERN_NO_COMPILE:-}" ]; then
+    note "$arch: POSTERN_NO_COMPILE set, packaging the existing $bdir/bin/postern"
+  elif [ ! -f "$bdir/CMakeCache.txt" ]; then
     cmake -S "$repo" -B "$bdir" "${generator[@]}" "${launcher[@]}" \
       -DCMAKE_TOOLCHAIN_FILE="$repo/toolchains/$toolchain" \
       -DPOSTERN_SYSROOT="$sysroot" \
       -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
   fi
-  cmake --build "$bdir" --target postern -j "$jobs"
+  [ -n "${POSTERN_NO_COMPILE:-}" ] || cmake --build "$bdir" --target postern -j "$jobs"
   [ -x "$bdir/bin/postern" ] || die "$bdir/bin/postern was not built"
   t2=$(date +%s)
 

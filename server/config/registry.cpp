@@ -63,7 +63,9 @@ std::vector<Setting> build_registry() {
       // Queue (QUE-1).
       {"queue.retry_min_s", T::Int, "300", 1, 86400, {}, "First retry delay after a temporary failure, doubled each time"},
       {"queue.retry_max_s", T::Int, "4000", 1, 86400, {}, "Longest delay between two retries"},
-      {"queue.lifetime_h", T::Int, "120", 1, 720, {}, "Hours a message may wait before it is returned to its sender"},
+      {"queue.lifetime", T::Duration, "5d", 10, 60 * 86400, {}, "How long a message may wait before it is returned to its sender"},
+      {"queue.delay_warning", T::Duration, "4h", 0, 60 * 86400, {}, "Delay after which the sender is told a message is late; 0 never"},
+      {"delivery.per_destination_concurrency", T::Int, "4", 1, 50, {}, "Deliveries at once to one destination domain or smart host"},
 
       {"log.max_size_mb", T::Int, "10", 1, 1000, {}, "Size at which a log file is rotated"},
   };
@@ -92,6 +94,32 @@ bool parse_listen(const std::string& item, std::string& error) {
 
 }  // namespace
 
+std::optional<long long> parse_duration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  long long unit = 1;
+  std::string digits = text;
+  switch (text.back()) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    default: unit = 0;
+  }
+  if (unit) digits.pop_back();
+  else unit = 1;
+  long long n = 0;
+  if (!util::parse_int(digits, n) || n < 0 || n > 100LL * 365 * 86400 / unit) return std::nullopt;
+  return n * unit;
+}
+
+std::string format_duration(long long seconds) {
+  if (seconds == 0) return "0";
+  if (seconds % 86400 == 0) return std::to_string(seconds / 86400) + "d";
+  if (seconds % 3600 == 0) return std::to_string(seconds / 3600) + "h";
+  if (seconds % 60 == 0) return std::to_string(seconds / 60) + "m";
+  return std::to_string(seconds) + "s";
+}
+
 const char* type_name(Type t) {
   switch (t) {
     case Type::Bool: return "bool";
@@ -104,6 +132,7 @@ const char* type_name(Type t) {
     case Type::CidrList: return "cidr-list";
     case Type::Host: return "host";
     case Type::Secret: return "secret";
+    case Type::Duration: return "duration";
   }
   return "?";
 }
@@ -178,6 +207,13 @@ std::optional<std::string> normalize(const Setting& s, const std::string& raw, s
       if (v.back() == '.') v.pop_back();
       if (v.front() == '[' || !mail::valid_domain(v)) return fail("must be a host name or an IP address");
       return v;
+    }
+    case Type::Duration: {
+      auto seconds = parse_duration(value);
+      if (!seconds) return fail("must be a duration such as 90s, 15m, 4h or 5d");
+      if (*seconds < s.min || *seconds > s.max)
+        return fail("must be between " + format_duration(s.min) + " and " + format_duration(s.max));
+      return format_duration(*seconds);
     }
     case Type::Secret: {
       if (raw.size() > size_t(s.max)) return fail("must be at most " + std::to_string(s.max) + " characters");

@@ -19,6 +19,10 @@ const Setting* find_setting(const std::string& key);
 // to a message naming the key and the rule it broke.
 std::optional<std::string> normalize(const Setting& s, const std::string& value, std::string& error);
 
+// Durations: "90s", "15m", "4h", "5d", or plain seconds; nullopt when malformed.
+std::optional<long long> parse_duration(const std::string& text);
+std::string format_duration(long long seconds);
+
 // What `config list/get` and the API may show: secrets are masked.
 std::string displayed_value(const Setting& s, const std::string& value);
 

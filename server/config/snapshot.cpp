@@ -40,6 +40,11 @@ long long Snapshot::number(const std::string& key) const {
   return n;
 }
 
+long long Snapshot::seconds(const std::string& key) const {
+  typed(key, Type::Duration);
+  return parse_duration(values_.at(key)).value_or(0);
+}
+
 const std::string& Snapshot::text(const std::string& key) const {
   if (!find_setting(key)) throw std::logic_error("unknown setting " + key);
   return values_.at(key);

@@ -25,6 +25,7 @@ class Snapshot {
 
   bool flag(const std::string& key) const;
   long long number(const std::string& key) const;
+  long long seconds(const std::string& key) const;  // Duration settings
   const std::string& text(const std::string& key) const;
   std::vector<ListenAddress> listeners(const std::string& key) const;
   const std::vector<util::Cidr>& lan() const { return lan_; }

@@ -89,7 +89,7 @@ class Server {
                 {{queue::Route::Local, [this](const auto& envs, const std::string& b) { return local_.deliver_all(envs, b); }},
                  {queue::Route::Remote, [this](const auto& envs, const std::string& b) { return remote_.deliver(envs, b); }}},
                 [this](const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed,
-                       const std::string& body) { bounce(first, failed, body); },
+                       const std::string& body, bool delayed) { bounce(first, failed, body, delayed); },
                 4),
         acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_) {}
 
@@ -141,7 +141,13 @@ class Server {
   }
 
   static queue::RetryPolicy retry_policy(const config::Snapshot& cfg) {
-    return {cfg.number("queue.retry_min_s"), cfg.number("queue.retry_max_s"), cfg.number("queue.lifetime_h") * 3600};
+    queue::RetryPolicy p;
+    p.min_backoff_s = cfg.number("queue.retry_min_s");
+    p.max_backoff_s = cfg.number("queue.retry_max_s");
+    p.max_lifetime_s = cfg.seconds("queue.lifetime");
+    p.delay_warning_s = cfg.seconds("queue.delay_warning");
+    p.per_destination = int(cfg.number("delivery.per_destination_concurrency"));
+    return p;
   }
 
   std::string hostname(const config::Snapshot& cfg) {
@@ -149,7 +155,8 @@ class Server {
   }
 
   // Queues an RFC 3464 report to the sender of a message some of whose recipients failed.
-  void bounce(const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed, const std::string& body) {
+  void bounce(const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed, const std::string& body,
+              bool delayed) {
     auto cfg = current();
     auto sender = mail::Address::parse(first.sender, true);
     if (!sender) return;
@@ -163,10 +170,18 @@ class Server {
       log::write(log::Service::Delivery, first.message_id, "no bounce: sender <" + first.sender + "> is an unknown local address");
       return;
     }
-    queue::BounceInput in{hostname(*cfg), first.message_id, first.sender, std::time_t(first.received_at), failed, body};
+    queue::BounceInput in;
+    in.delayed = delayed;
+    in.reporting_host = hostname(*cfg);
+    in.queue_id = first.message_id;
+    in.original_sender = first.sender;
+    in.arrival = std::time_t(first.received_at);
+    in.failed = failed;
+    in.original_message = body;
     dsn.body = queue::build_dsn(in, dsn.id + "@" + hostname(*cfg), std::time(nullptr));
     queue_.enqueue(dsn).get();
-    log::write(log::Service::Delivery, first.message_id, "bounce queued as " + dsn.id + " to <" + first.sender + ">");
+    log::write(log::Service::Delivery, first.message_id,
+               std::string(delayed ? "delay warning" : "bounce") + " queued as " + dsn.id + " to <" + first.sender + ">");
     runner_.notify();
   }
 

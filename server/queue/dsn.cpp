@@ -20,7 +20,7 @@ std::string build_dsn(const BounceInput& in, const std::string& message_id, std:
   std::string m;
   m += "From: Mail Delivery System <MAILER-DAEMON@" + in.reporting_host + ">\r\n";
   m += "To: <" + in.original_sender + ">\r\n";
-  m += "Subject: Undelivered Mail Returned to Sender\r\n";
+  m += in.delayed ? "Subject: Delayed Mail (still being retried)\r\n" : "Subject: Undelivered Mail Returned to Sender\r\n";
   m += "Date: " + mail::rfc5322_date(now) + "\r\n";
   m += "Message-ID: <" + message_id + ">\r\n";
   m += "Auto-Submitted: auto-replied\r\n";
@@ -30,7 +30,9 @@ std::string build_dsn(const BounceInput& in, const std::string& message_id, std:
 
   m += "--" + boundary + "\r\nContent-Description: Notification\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n";
   m += "This is the mail system at host " + in.reporting_host + ".\r\n\r\n";
-  m += "Your message could not be delivered to one or more recipients.\r\n\r\n";
+  m += in.delayed ? "Your message could not be delivered yet to the recipients below.\r\n"
+                    "It is still in the queue and will be retried; you need not send it again.\r\n\r\n"
+                  : "Your message could not be delivered to one or more recipients.\r\n\r\n";
   for (const auto& f : in.failed) m += "<" + f.recipient + ">: " + f.diagnostic + "\r\n";
   m += "\r\n";
 
@@ -42,7 +44,7 @@ std::string build_dsn(const BounceInput& in, const std::string& message_id, std:
     m += "\r\n";
     m += "Final-Recipient: rfc822; " + f.recipient + "\r\n";
     if (!f.original.empty() && f.original != f.recipient) m += "Original-Recipient: rfc822; " + f.original + "\r\n";
-    m += "Action: failed\r\n";
+    m += in.delayed ? "Action: delayed\r\n" : "Action: failed\r\n";
     m += "Status: " + f.status + "\r\n";
     if (!f.remote_mta.empty()) m += "Remote-MTA: dns; " + f.remote_mta + "\r\n";
     m += "Diagnostic-Code: smtp; " + f.diagnostic + "\r\n";

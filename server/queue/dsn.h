@@ -17,6 +17,7 @@ struct FailedRecipient {
 };
 
 struct BounceInput {
+  bool delayed = false;  // a warning (Action: delayed), not a failure
   std::string reporting_host;
   std::string queue_id;
   std::string original_sender;

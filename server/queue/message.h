@@ -36,6 +36,7 @@ struct Envelope {
   int attempts = 0;
   int64_t received_at = 0;
   bool held = false;
+  bool warned = false;  // the sender has been told delivery is delayed
   int64_t next_try = 0;
   int64_t size = 0;
   std::string last_error;

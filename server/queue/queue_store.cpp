@@ -37,6 +37,8 @@ CREATE TABLE envelopes (
 CREATE INDEX envelopes_due ON envelopes(route, next_try);
 CREATE INDEX envelopes_message ON envelopes(message_id);
 )sql",
+    // 2: the delay warning (a "delayed" DSN) is sent once per recipient.
+    "ALTER TABLE envelopes ADD COLUMN warned INTEGER NOT NULL DEFAULT 0;",
 };
 
 Envelope read_envelope(store::Stmt& st) {
@@ -55,12 +57,13 @@ Envelope read_envelope(store::Stmt& st) {
   e.received_at = st.integer(11);
   e.held = st.integer(12) != 0;
   e.original = st.text(13);
+  e.warned = st.integer(14) != 0;
   return e;
 }
 
 const char* kEnvelopeColumns =
     "SELECT e.id, e.message_id, m.sender, e.recipient, e.route, e.mailbox, e.attempts, e.next_try, m.size, "
-    "e.last_error, e.transport, m.received_at, e.held, e.original FROM envelopes e JOIN messages m ON m.id = e.message_id ";
+    "e.last_error, e.transport, m.received_at, e.held, e.original, e.warned FROM envelopes e JOIN messages m ON m.id = e.message_id ";
 }  // namespace
 
 std::string QueueStore::init_schema(const std::string& dir) {
@@ -170,10 +173,10 @@ bool QueueStore::change(const std::string& message_id, Change what) {
   return *changed > 0;
 }
 
-std::future<void> QueueStore::mark_deferred(int64_t id, int64_t next_try, const std::string& error) {
+std::future<void> QueueStore::mark_deferred(int64_t id, int64_t next_try, const std::string& error, bool warned) {
   return writer_.submit([=](store::Db& db) {
-    db.prepare("UPDATE envelopes SET attempts = attempts + 1, next_try = ?, last_error = ? WHERE id = ?")
-        .bind(1, next_try).bind(2, error).bind(3, id).run();
+    db.prepare("UPDATE envelopes SET attempts = attempts + 1, next_try = ?, last_error = ?, warned = MAX(warned, ?) WHERE id = ?")
+        .bind(1, next_try).bind(2, error).bind(3, int64_t(warned ? 1 : 0)).bind(4, id).run();
   });
 }
 

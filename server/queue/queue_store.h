@@ -32,7 +32,7 @@ class QueueStore {
   bool change(const std::string& message_id, Change what);
 
   std::future<void> mark_delivered(const std::vector<int64_t>& envelope_ids);
-  std::future<void> mark_deferred(int64_t envelope_id, int64_t next_try, const std::string& error);
+  std::future<void> mark_deferred(int64_t envelope_id, int64_t next_try, const std::string& error, bool warned);
 
   Writer& writer() { return writer_; }
 

@@ -54,13 +54,17 @@ void Runner::schedule_loop() {
   while (!stopping_) {
     poked_ = false;
     lock.unlock();
-    std::map<std::pair<std::string, Route>, Task> groups;
+    std::map<std::pair<std::string, std::string>, Task> groups;
     try {
       for (const auto& [route, agent] : agents_) {
         for (auto& env : store_.due(route, std::time(nullptr), 512)) {
-          auto& task = groups[{env.message_id, route}];
+          auto at = env.recipient.rfind('@');
+          std::string destination = std::string(route_name(route)) + "/" + env.transport + "/" +
+                                    (route == Route::Local ? "" : env.recipient.substr(at + 1));
+          auto& task = groups[{env.message_id, destination}];
           task.message_id = env.message_id;
           task.route = route;
+          task.destination = destination;
           task.envelopes.push_back(std::move(env));
         }
       }
@@ -85,15 +89,26 @@ void Runner::schedule_loop() {
 void Runner::worker_loop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    work_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
-    if (tasks_.empty()) return;  // stopping and nothing left to finish
-    // Oldest first: tasks were appended in scan order.
-    Task task = std::move(tasks_.front());
-    tasks_.erase(tasks_.begin());
+    // Oldest first (tasks are appended in scan order), skipping destinations that already
+    // have as many deliveries running as the policy allows. Local delivery is not limited.
+    auto pick = [&] {
+      int limit = std::max(1, policy_.per_destination);
+      return std::find_if(tasks_.begin(), tasks_.end(), [&](const Task& t) {
+        return t.route == Route::Local || busy_destinations_[t.destination] < limit;
+      });
+    };
+    work_.wait(lock, [&] { return (stopping_ && tasks_.empty()) || pick() != tasks_.end(); });
+    auto it = pick();
+    if (it == tasks_.end()) return;  // stopping and nothing left to finish
+    Task task = std::move(*it);
+    tasks_.erase(it);
+    ++busy_destinations_[task.destination];
     lock.unlock();
     run_task(task);
     lock.lock();
+    if (--busy_destinations_[task.destination] == 0) busy_destinations_.erase(task.destination);
     for (const auto& e : task.envelopes) in_flight_.erase(e.id);
+    work_.notify_all();  // a destination slot is free again
   }
 }
 
@@ -113,7 +128,7 @@ void Runner::run_task(const Task& task) {
     auto p = policy();
     int64_t now = std::time(nullptr);
     std::vector<int64_t> done;
-    std::vector<FailedRecipient> failed;
+    std::vector<FailedRecipient> failed, delayed;
     for (size_t i = 0; i < envs.size(); ++i) {
       const auto& env = envs[i];
       const auto& out = outcomes[i];
@@ -136,7 +151,9 @@ void Runner::run_task(const Task& task) {
       int64_t delay = p.min_backoff_s;
       for (int k = 0; k < env.attempts && delay < p.max_backoff_s; ++k) delay *= 2;
       delay = std::min(delay, p.max_backoff_s);
-      store_.mark_deferred(env.id, now + delay, out.detail).get();
+      bool warn = p.delay_warning_s > 0 && !env.warned && now - env.received_at >= p.delay_warning_s;
+      if (warn) delayed.push_back({env.recipient, env.original, out.enhanced.empty() ? "4.0.0" : out.enhanced, out.detail, out.remote_mta});
+      store_.mark_deferred(env.id, now + delay, out.detail, warn).get();
       log::write(log::Service::Delivery, env.message_id,
                  who + " status=deferred retry_in=" + std::to_string(delay) + "s " + out.detail);
     }
@@ -144,8 +161,9 @@ void Runner::run_task(const Task& task) {
       if (envs.front().sender.empty())
         log::write(log::Service::Delivery, task.message_id, "no bounce: the message had the null sender");
       else if (bounce_)
-        bounce_(envs.front(), failed, *body);
+        bounce_(envs.front(), failed, *body, false);
     }
+    if (!delayed.empty() && !envs.front().sender.empty() && bounce_) bounce_(envs.front(), delayed, *body, true);
     if (!done.empty()) store_.mark_delivered(done).get();
   } catch (const std::exception& e) {
     log::write(log::Service::Delivery, task.message_id, std::string("delivery bookkeeping failed: ") + e.what());

@@ -30,14 +30,18 @@ struct Outcome {
 // Delivers the envelopes of one message on one route; returns one outcome per envelope.
 using Agent = std::function<std::vector<Outcome>(const std::vector<Envelope>&, const std::string& body)>;
 
-// Called once per message with the recipients that failed for good, before they leave the
-// queue; it queues the DSN. Not called for mail with the null sender.
-using BounceSink = std::function<void(const Envelope& first, const std::vector<FailedRecipient>&, const std::string& body)>;
+// Called once per message with the recipients that failed for good (before they leave the
+// queue), or that have waited longer than the warning delay (`delayed`); it queues the DSN.
+// Not called for mail with the null sender.
+using BounceSink = std::function<void(const Envelope& first, const std::vector<FailedRecipient>&,
+                                      const std::string& body, bool delayed)>;
 
 struct RetryPolicy {
   int64_t min_backoff_s = 300;
   int64_t max_backoff_s = 4000;
   int64_t max_lifetime_s = 5 * 86400;
+  int64_t delay_warning_s = 0;          // 0: no delay warnings
+  int per_destination = 4;              // concurrent deliveries to one destination
 };
 
 class Runner {
@@ -53,6 +57,7 @@ class Runner {
   struct Task {
     std::string message_id;
     Route route;
+    std::string destination;  // route + transport + domain of the first recipient
     std::vector<Envelope> envelopes;
   };
   void schedule_loop();
@@ -70,6 +75,7 @@ class Runner {
   RetryPolicy policy_;
   std::vector<Task> tasks_;
   std::set<int64_t> in_flight_;
+  std::map<std::string, int> busy_destinations_;
   std::thread scheduler_;
   std::vector<std::thread> workers_;
 };

@@ -510,3 +510,73 @@ smtpd_hard_error_limit = 100
         """Postfix's "disconnect from ..." lines (one per SMTP session, with the command
         counts, e.g. "ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=8")."""
         return re.findall(r"^.*postfix-postern-e2e/smtpd\[\d+\]: disconnect from .*$", self.log(), re.M)
+
+
+# --------------------------------------------------------------------------------------
+# Postern's side of the outbound tests.
+SENDER = "alice@example.test"   # a local user: bounces land in her Maildir
+SENDER_PASSWORD = "alice-secret-1"
+
+
+def outbound_daemon(daemon_factory, start=True, **settings):
+    """A Postern hosting example.test (user alice, hostname mail.example.test) that sends
+    remote mail through a smart host given by SETTINGS (`__` for dots). 127.0.0.1 is in
+    network.lan (the default), so the tests' clients may relay without credentials."""
+    d = daemon_factory(start=False)
+    d.add_domain("example.test")
+    d.add_user(SENDER, SENDER_PASSWORD)
+    base = dict(smtp__hostname="mail.example.test", delivery__mode="smarthost",
+                delivery__smarthost_host=LOOPBACK, delivery__connect_timeout_s=5,
+                delivery__command_timeout_s=20, queue__retry_min_s=3600, queue__retry_max_s=3600)
+    base.update(settings)
+    d.set(**base)
+    if start:
+        d.start()
+    return d
+
+
+def send(d, rcpts, sender=SENDER, subject="outbound test", extra_headers="", body="Hello from Postern.\r\n"):
+    """Submits one message from 127.0.0.1 (LAN); returns (queue id, marker) where marker
+    is the message's unique Message-ID."""
+    import uuid
+    marker = f"<{uuid.uuid4().hex}@mail.example.test>"
+    rcpts = [rcpts] if isinstance(rcpts, str) else list(rcpts)
+    msg = (f"From: <{sender or 'mailer-daemon@example.test'}>\r\nTo: " + ", ".join(f"<{r}>" for r in rcpts) +
+           f"\r\nSubject: {subject}\r\nMessage-ID: {marker}\r\n{extra_headers}\r\n{body}")
+    with d.smtp() as s:
+        s.ehlo("client.test")
+        code, text = s.mail(f"<{sender}>" if sender else "<>")
+        assert code == 250, text
+        for r in rcpts:
+            code, text = s.rcpt(f"<{r}>")
+            assert code == 250, (r, code, text)
+        code, text = s.data(msg.encode())
+        assert code == 250, text
+    m = re.search(rb"queued as (\S+)", text)
+    assert m, text
+    return m.group(1).decode(), marker
+
+
+def queue_lines(d, qid):
+    return [line for line in d.queue_list() if line.startswith(qid + " ")]
+
+
+def wait_delivery(d, qid, rcpt, status, timeout=30):
+    """Waits for delivery.log to say STATUS for QID/RCPT; returns that log line."""
+    pattern = rf"(?m)^.*{re.escape(qid)} to=<{re.escape(rcpt)}> route=\S+ status={status}\b.*$"
+    return d.wait_log("delivery.log", pattern, timeout=timeout).group(0)
+
+
+def delivery_lines(d, qid):
+    return [line for line in d.log("delivery.log").splitlines() if f" {qid} " in line]
+
+
+def postern_texts(d):
+    """Everything Postern wrote: all of DATA_DIR/log/* and the daemon's stdout/stderr."""
+    texts = {"serve.out": d.output()}
+    log_dir = d.data_dir / "log"
+    if log_dir.is_dir():
+        for p in log_dir.iterdir():
+            if p.is_file():
+                texts[p.name] = p.read_text(errors="replace")
+    return texts

@@ -1,8 +1,12 @@
 """Durability across restarts and crashes, clean shutdown, and concurrent clients."""
+import os
 import signal
 import socket
+import subprocess
 import threading
 import time
+
+import pytest
 
 from conftest import LAN_IP, OUTSIDE_IP
 
@@ -164,3 +168,48 @@ def test_sigterm_tells_idle_tls_client(mailserver):
         code, text = c.reply()
         assert (code, text[4:9]) == (421, "4.3.2"), text
     assert d.proc.wait(timeout=30) == 0
+
+
+def _accepted_by(pid, client):
+    """True when the server side of `client`'s connection is an open file of process `pid`."""
+    cport = client.getsockname()[1]
+    sport = client.getpeername()[1]
+    inodes = set()
+    for line in open("/proc/net/tcp").read().splitlines()[1:]:
+        f = line.split()
+        if int(f[1].split(":")[1], 16) == sport and int(f[2].split(":")[1], 16) == cport:
+            inodes.add(f[9])
+    fds = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            fds.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:
+            pass
+    return any(f"socket:[{i}]" in fds for i in inodes if i != "0")
+
+
+@pytest.mark.parametrize("how", ["implicit", "starttls"])
+def test_sigterm_not_held_up_by_client_stalled_in_tls_handshake(mailserver, how):
+    """A client that opens a TLS handshake and goes silent must not delay shutdown (an admin
+    stopping the package waits for it; anyone on the Internet can do this)."""
+    d = mailserver()
+    if how == "implicit":
+        stalled = socket.create_connection(("127.0.0.1", d.ports["submissions"]), timeout=10)
+        deadline = time.time() + 10
+        while not _accepted_by(d.proc.pid, stalled):  # make sure the daemon holds it, not the backlog
+            assert time.time() < deadline, "connection never accepted"
+            time.sleep(0.02)
+    else:
+        c = d.raw("smtp", source=OUTSIDE_IP)
+        c.ehlo()
+        assert c.cmd("STARTTLS")[0] == 220
+        stalled = c.sock
+    with stalled:
+        d.proc.send_signal(signal.SIGTERM)
+        start = time.monotonic()
+        try:
+            rc = d.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("daemon still running 15 s after SIGTERM")
+        assert rc == 0
+        assert time.monotonic() - start < 15

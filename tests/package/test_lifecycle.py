@@ -314,13 +314,17 @@ def test_prestart_explains_a_missing_data_folder(dsm_for):
 def test_start_reports_a_daemon_that_exits_at_once(dsm_for):
     dsm = dsm_for(NATIVE)
     assert dsm.install(Spk(NATIVE, spk_path(NATIVE)), WIZARD, start=False)[0] == 0
-    ports = use_loopback_ports(dsm)
-    with socket.socket() as busy:            # the SMTP port is taken
-        busy.bind(("127.0.0.1", ports["smtp"]))
-        busy.listen()
-        rc, msg = dsm.ctl("start", check=False)
+    use_loopback_ports(dsm)
+    # a damaged database: the daemon cannot start (prestart is skipped on purpose)
+    (dsm.var / "postern.db").write_bytes(b"this is not an SQLite database" * 100)
+    for extra in ("postern.db-wal", "postern.db-shm"):
+        (dsm.var / extra).unlink(missing_ok=True)
+    rc, msg = dsm.ctl("start", check=False)
     assert rc != 0 and "stopped right after starting" in msg, msg
     assert dsm.status() == 3
+    # and prestart says so before any start
+    rc, msg = dsm.ctl("prestart", check=False)
+    assert rc != 0 and "cannot run" in msg, msg
 
 
 def test_postuninst_never_erases_during_an_upgrade(dsm_for):

@@ -77,3 +77,17 @@ TEST(Snapshot, TypedAccessAndDefaults) {
   EXPECT_EQ(l[0].port, 2525);
   EXPECT_THROW(s.flag("smtp.max_hops"), std::logic_error);
 }
+
+TEST(Registry, Durations) {
+  std::string err;
+  EXPECT_EQ(norm("queue.lifetime", "120h"), "5d");
+  EXPECT_EQ(norm("queue.lifetime", "90"), "90s");
+  EXPECT_EQ(norm("queue.lifetime", "15m"), "15m");
+  EXPECT_FALSE(norm("queue.lifetime", "5", &err));  // below the 10 s floor
+  EXPECT_EQ(err, "queue.lifetime: must be between 10s and 60d");
+  EXPECT_FALSE(norm("queue.lifetime", "5w"));
+  EXPECT_FALSE(norm("queue.lifetime", "-1h"));
+  EXPECT_EQ(norm("queue.delay_warning", "0"), "0");
+  Snapshot s(std::map<std::string, std::string>{{"queue.lifetime", "2h"}});
+  EXPECT_EQ(s.seconds("queue.lifetime"), 7200);
+}
