@@ -97,9 +97,10 @@ void Runner::worker_loop() {
         return t.route == Route::Local || busy_destinations_[t.destination] < limit;
       });
     };
-    work_.wait(lock, [&] { return (stopping_ && tasks_.empty()) || pick() != tasks_.end(); });
+    work_.wait(lock, [&] { return stopping_ || pick() != tasks_.end(); });
+    // At stop, tasks not started yet stay in the queue for the next run.
+    if (stopping_) return;
     auto it = pick();
-    if (it == tasks_.end()) return;  // stopping and nothing left to finish
     Task task = std::move(*it);
     tasks_.erase(it);
     ++busy_destinations_[task.destination];

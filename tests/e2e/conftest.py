@@ -87,10 +87,27 @@ class Daemon:
         self.cli("config", "set", *words)
 
     def start(self):
-        self.out = open(self.output_path, "a")
-        self.proc = subprocess.Popen([str(BIN), "serve", "--data-dir", str(self.data_dir)],
-                                     stdout=self.out, stderr=subprocess.STDOUT)
-        self.wait_listening("smtp")
+        """Starts `postern serve` and waits until every SMTP listener is bound. If a port was
+        taken meanwhile (another test run on this machine), picks new ports and retries, so a
+        test never talks to somebody else's daemon."""
+        for attempt in range(5):
+            offset = len(self.log("postern.log"))
+            self.out = open(self.output_path, "a")
+            self.proc = subprocess.Popen([str(BIN), "serve", "--data-dir", str(self.data_dir)],
+                                         stdout=self.out, stderr=subprocess.STDOUT)
+            deadline = time.time() + 20
+            while "postern started" not in self.log("postern.log")[offset:]:
+                if self.proc.poll() is not None:
+                    raise AssertionError(f"postern exited with {self.proc.returncode}: {self.output()}")
+                if time.time() > deadline:
+                    raise AssertionError("postern did not start: " + self.output())
+                time.sleep(0.02)
+            if "cannot listen" not in self.log("postern.log")[offset:]:
+                self.wait_listening("smtp")
+                return
+            self.kill()
+            self.assign_ports()
+        raise AssertionError("could not find free ports: " + self.log("postern.log")[-2000:])
 
     def wait_listening(self, service, timeout=20):
         deadline = time.time() + timeout
