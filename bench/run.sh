@@ -104,6 +104,7 @@ TMP=""
 POSTFIX_CONF=""
 POSTERN_PID=""
 TRACER=""
+LOADER=""
 FAILED=0
 
 postfix_master_pid() {
@@ -117,6 +118,7 @@ cleanup() {
   local rc=$?
   set +e
   [ -z "$TRACER" ] || kill "$TRACER" 2>/dev/null
+  [ -z "$LOADER" ] || { kill "$LOADER" 2>/dev/null; wait "$LOADER" 2>/dev/null; }
   if [ -n "$POSTERN_PID" ] && kill -0 "$POSTERN_PID" 2>/dev/null; then
     kill -TERM "$POSTERN_PID" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$POSTERN_PID" 2>/dev/null || break; sleep 0.1; done
@@ -306,8 +308,12 @@ run_load() {
     ( while :; do echo "$(fsub "$(now)" "$t0") $(count_new "$dir")"; sleep 1; done ) >"$TMP/trace.$name" 2>/dev/null &
     TRACER=$!
   fi
+  # In the background + wait, so that a signal to this script is handled at once.
   timeout "$LOAD_TIMEOUT" smtp-source -s "$SESSIONS" -m "$N" -l "$SIZE" \
-    -f "$SENDER" -t "$RCPT" "$LOOPBACK:$port" >"$errf" 2>&1 || rc=$?
+    -f "$SENDER" -t "$RCPT" "$LOOPBACK:$port" >"$errf" 2>&1 &
+  LOADER=$!
+  wait "$LOADER" || rc=$?
+  LOADER=""
   t1="$(now)"
   R_INGEST_S="$(fsub "$t1" "$t0")"
   R_AT_INGEST="$(count_new "$dir")"
@@ -494,6 +500,7 @@ if run_postern; then PT_RSS0="$(tree_mem "$POSTERN_PID")"; fi
 if run_postfix; then PF_MEM0="$(tree_mem "$PF_MASTER")"; fi
 
 # ------------------------------------------------------------ load
+LOAD0="$(cut -d' ' -f1 /proc/loadavg)"
 PF_OK=1; PT_OK=1
 if run_postfix; then
   run_load postfix "$PF_PORT" "$PF_NEW" "$PF_MASTER"
@@ -516,7 +523,7 @@ if run_postfix; then PF_MEM1="$(tree_mem "$PF_MASTER")"; fi
 # ------------------------------------------------------------ report
 echo
 echo "SMTP ingest: $N messages x $SIZE B payload, $SESSIONS concurrent sessions (smtp-source), $LOOPBACK, one Maildir user"
-echo "machine: $(nproc) cores, $(uname -r); 1-min loadavg before each load: postfix ${PF_LOAD:--}, postern ${PT_LOAD:--}"
+echo "machine: $(nproc) cores, $(uname -r); 1-min loadavg before the first load: $LOAD0 (above ~1 means other work was running)"
 cpu_ms() { awk -v c="$1" -v n="$N" 'BEGIN { if (c != "") printf "%.2f", c * 1000 / n; else print "-" }'; }
 row() { printf '%-15s %9s %9s %10s %10s %10s %8s %8s  %s\n' "$@"; }
 echo
@@ -551,6 +558,20 @@ if run_postfix; then
   echo "  Postfix idle after start: $(mb "$a") MB [$(mb "$ap") MB] summed over $an processes ($anames)"
   echo "  Postfix idle after load:  $(mb "$b") MB [$(mb "$bp") MB] summed over $bn processes ($bnames)"
 fi
+
+# One machine-readable line (msg/s, seconds, kB).
+res="RESULT n=$N sessions=$SESSIONS size=$SIZE"
+if run_postfix; then
+  res+=" postfix_ingest=$(fdiv "$N" "$PF_IN") postfix_delivered=$(fdiv "$N" "$PF_DE") postfix_cpu_s=$PF_CPU"
+  res+=" postfix_rss_start_kb=${PF_MEM0%% *} postfix_rss_after_kb=${PF_MEM1%% *} postfix_ok=$PF_OK"
+fi
+if run_postern; then
+  res+=" postern_ingest=$(fdiv "$N" "$PT_IN") postern_delivered=$(fdiv "$N" "$PT_DE") postern_cpu_s=$PT_CPU"
+  res+=" postern_rss_start_kb=${PT_RSS0%% *} postern_rss_after_kb=${PT_RSS1%% *} postern_hwm_kb=$PT_HWM postern_ok=$PT_OK"
+fi
+if run_postfix && run_postern; then res+=" ratio_ingest=$R_IN ratio_delivered=$R_DE"; fi
+echo
+echo "$res"
 
 if [ "$PF_OK" != 1 ] || [ "$PT_OK" != 1 ]; then
   FAILED=1

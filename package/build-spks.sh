@@ -146,6 +146,11 @@ build_arch() {
   chmod 755 "$payload/bin/postern" "$payload/libexec/postern" "$payload/lib/$loader"
 
   cp -p "$here/payload/share/postern/"* "$payload/share/postern/"
+  # CA certificates for checking smart hosts / MX hosts (the launcher points
+  # SSL_CERT_FILE here): Debian's OpenSSL would look in /usr/lib/ssl, absent on DSM.
+  local certs="$sysroot/usr/share/ca-certificates/mozilla"
+  ls "$certs"/*.crt >/dev/null 2>&1 || die "no CA certificates in $certs (ca-certificates missing from the sysroot)"
+  cat "$certs"/*.crt >"$payload/share/postern/ca-certificates.crt"
   printf 'version=%s\narch=%s\ncommit=%s\n' "$version" "$arch" \
     "$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo none)" >"$payload/share/postern/BUILDINFO"
   # DSM desktop entry (INFO dsmuidir="ui"): config + icons.

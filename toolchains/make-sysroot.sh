@@ -40,7 +40,10 @@ dir=${2:-$repo/build/sysroots/$arch}
 packages=(
   libc6-dev libstdc++-12-dev libgcc-12-dev
   libpoco-dev libssl-dev libsqlite3-dev libsodium-dev libspf2-dev
-  nlohmann-json3-dev libcivetweb-dev
+  nlohmann-json3-dev libcivetweb-dev libunbound-dev
+  # Mozilla's CA list, shipped in the package: the bundled OpenSSL looks for
+  # certificates under Debian's paths, which DSM does not have.
+  ca-certificates
 )
 stamp_version=2
 codename=bookworm

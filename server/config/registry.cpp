@@ -1,5 +1,6 @@
 #include "config/registry.h"
 
+#include <algorithm>
 #include <set>
 
 #include "mail/address.h"
@@ -38,6 +39,8 @@ std::vector<Setting> build_registry() {
       {"smtp.sender_login_lan_exempt", T::Bool, "false", 0, 0, {}, "Skip the sender ownership check for clients in network.lan"},
       {"smtp.bare_newline", T::Enum, "normalize", 0, 0, {"normalize", "reject"},
        "Lines ending in a bare LF: treat as CRLF (never as end of data), or reject the message"},
+      {"postmaster.recipients", T::AddressList, "", 0, 0, {},
+       "Who receives mail for postmaster@ a hosted domain when no such user or alias exists (GEN-6); empty: the domain's first user"},
       {"network.lan", T::CidrList, "127.0.0.0/8,::1/128", 0, 0, {}, "Local networks: their clients may relay without credentials"},
 
       {"tls.cert_file", T::Path, "", 0, 0, {}, "PEM certificate chain; empty uses the generated self-signed one"},
@@ -59,6 +62,14 @@ std::vector<Setting> build_registry() {
       {"delivery.mx_port", T::Int, "25", 1, 65535, {}, "Port used to reach MX hosts (tests and special networks only)"},
       {"delivery.connect_timeout_s", T::Int, "30", 1, 300, {}, "Seconds to wait for a remote server to accept a connection"},
       {"delivery.command_timeout_s", T::Int, "300", 5, 3600, {}, "Seconds to wait for a remote server's reply"},
+
+      // DNS (used by delivery; SPF later).
+      {"dns.nameservers", T::Text, "", 0, 500, {},
+       "DNS servers to ask: comma list of IP, IP:PORT or [IPv6]:PORT; empty uses the system's /etc/resolv.conf"},
+      {"dns.timeout_s", T::Int, "10", 1, 60, {}, "Seconds to wait for one DNS answer before treating the lookup as a temporary failure"},
+      {"dns.cache_max_entries", T::Int, "10000", 0, 1000000, {}, "Most DNS answers kept in the cache; 0 turns the cache off"},
+      {"dns.dnssec_trust_anchor", T::Path, "", 0, 0, {},
+       "Trust anchor file (e.g. /usr/share/dns/root.key) to validate DNSSEC; empty turns validation off"},
 
       // Queue (QUE-1).
       {"queue.retry_min_s", T::Int, "300", 1, 86400, {}, "First retry delay after a temporary failure, doubled each time"},
@@ -133,6 +144,7 @@ const char* type_name(Type t) {
     case Type::Host: return "host";
     case Type::Secret: return "secret";
     case Type::Duration: return "duration";
+    case Type::AddressList: return "address-list";
   }
   return "?";
 }
@@ -208,6 +220,15 @@ std::optional<std::string> normalize(const Setting& s, const std::string& raw, s
       if (v.front() == '[' || !mail::valid_domain(v)) return fail("must be a host name or an IP address");
       return v;
     }
+    case Type::AddressList: {
+      std::vector<std::string> out;
+      for (const auto& item : util::split_list(value)) {
+        auto a = mail::Address::parse(item, true);
+        if (!a) return fail("'" + item + "' is not a mail address");
+        out.push_back(a->key());
+      }
+      return util::join(out, ",");
+    }
     case Type::Duration: {
       auto seconds = parse_duration(value);
       if (!seconds) return fail("must be a duration such as 90s, 15m, 4h or 5d");
@@ -262,6 +283,24 @@ std::optional<std::string> check_consistency(const std::map<std::string, std::st
     auto it = values.find(k);
     return it == values.end() ? std::string() : it->second;
   };
+  for (const auto& item : util::split_list(get("dns.nameservers"))) {
+    // IP, IP:PORT or [IPv6]:PORT.
+    std::string host = item;
+    long long port = 53;
+    if (item.front() == '[') {
+      auto close = item.find(']');
+      host = close == std::string::npos ? "" : item.substr(1, close - 1);
+      if (close != std::string::npos && close + 1 < item.size() &&
+          (item[close + 1] != ':' || !util::parse_int(item.substr(close + 2), port)))
+        port = -1;
+    } else if (std::count(item.begin(), item.end(), ':') == 1) {
+      host = item.substr(0, item.find(':'));
+      if (!util::parse_int(item.substr(item.find(':') + 1), port)) port = -1;
+    }
+    auto ip = util::IpAddress::parse(host);
+    if (!ip || port < 1 || port > 65535)
+      return "dns.nameservers: '" + item + "' is not IP, IP:PORT or [IPv6]:PORT";
+  }
   // A LAN that covers the Internet would make Postern an open relay (RLY-3).
   for (const auto& item : util::split_list(get("network.lan"))) {
     auto slash = item.find('/');

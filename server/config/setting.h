@@ -17,6 +17,7 @@ enum class Type {
   CidrList,    // comma list of networks ("192.168.1.0/24,::1/128")
   Host,        // host name or IP address; empty when unset
   Secret,      // a password: stored, used, never shown back (list/get print "********")
+  AddressList, // comma list of mail addresses
   Duration,    // "90s", "15m", "4h", "5d" (plain numbers are seconds) within [min, max] seconds
 };
 

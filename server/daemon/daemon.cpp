@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "config/registry.h"
 #include "daemon/data_dir.h"
 #include "daemon/dns_next_hop.h"
+#include "daemon/dns_service.h"
 #include "delivery/local_agent.h"
 #include "delivery/remote_agent.h"
 #include "mail/address.h"
@@ -99,9 +101,13 @@ class Server {
     ensure_admin_password();
     config_ = load_snapshot();
     reload_tls(*config_);
+    reload_dns(*config_);
     runner_.set_policy(retry_policy(*config_));
+    if (!apply_listeners(*config_)) {
+      log::write(log::Service::Daemon, "-", "fatal: no SMTP listener could be opened; check the *.listen settings");
+      return 1;
+    }
     runner_.start();
-    apply_listeners(*config_);
     acceptor_.start();
     log::write(log::Service::Daemon, "-", "postern started, data folder " + dir_.root);
 
@@ -220,12 +226,23 @@ class Server {
     }
   }
 
-  void apply_listeners(const config::Snapshot& cfg) {
+  void reload_dns(const config::Snapshot& cfg) {
+    try {
+      dns_.configure(cfg);
+      log::write(log::Service::Daemon, "-", "DNS: " + dns_.description());
+    } catch (const std::exception& e) {
+      log::write(log::Service::Daemon, "-", std::string("DNS settings not applied: ") + e.what());
+    }
+  }
+
+  // Returns false when listeners were configured and none of them could be bound.
+  bool apply_listeners(const config::Snapshot& cfg) {
     std::vector<net::Endpoint> eps;
     for (const char* service : kSmtpServices)
       for (const auto& a : cfg.listeners(std::string(service) + ".listen")) eps.push_back({service, a});
-    for (const auto& err : acceptor_.update(eps))
-      log::write(log::Service::Daemon, "-", "cannot listen on " + err);
+    auto errors = acceptor_.update(eps);
+    for (const auto& err : errors) log::write(log::Service::Daemon, "-", "cannot listen on " + err);
+    return eps.empty() || errors.size() < eps.size();
   }
 
   void reload() {
@@ -236,6 +253,10 @@ class Server {
     for (const char* key : {"tls.cert_file", "tls.key_file", "tls.min_version", "smtp.hostname", "tls.ca_file"})
       tls_changed |= next->text(key) != prev->text(key);
     if (tls_changed) reload_tls(*next);
+    bool dns_changed = false;
+    for (const char* key : {"dns.nameservers", "dns.timeout_s", "dns.cache_max_entries", "dns.dnssec_trust_anchor"})
+      dns_changed |= next->text(key) != prev->text(key);
+    if (dns_changed) reload_dns(*next);
     runner_.set_policy(retry_policy(*next));
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -288,8 +309,13 @@ class Server {
     uint64_t one = 1;
     (void)!::write(stop_fd_, &one, sizeof one);
     acceptor_.stop();
-    if (!sessions_.wait_idle(std::chrono::seconds(60)))
-      log::write(log::Service::Daemon, "-", "sessions still open after 60 s; stopping anyway");
+    if (!sessions_.wait_idle(std::chrono::seconds(60))) {
+      // Only a client stalling in the middle of a message can get here. Everything that was
+      // acknowledged is committed, so leaving now loses nothing; waiting longer would let
+      // any stranger hold the NAS's package stop hostage.
+      log::write(log::Service::Daemon, "-", "sessions still open after 60 s; exiting without them");
+      std::_Exit(0);
+    }
     runner_.stop();
     // Group commit at work: how many queue writes shared each fsync'd commit.
     log::write(log::Service::Daemon, "-",
@@ -304,7 +330,8 @@ class Server {
   store::RelayTables relay_tables_;
   queue::QueueStore queue_;
   delivery::LocalAgent local_;
-  DnsNextHop resolver_;
+  DnsService dns_;
+  DnsNextHop resolver_{dns_};
   auth::Verifier verifier_;
   policy::Engine policy_;
   int stop_fd_;

@@ -1,36 +1,47 @@
 #include "daemon/dns_next_hop.h"
 
-#include <netdb.h>
-#include <sys/socket.h>
-
-#include "util/cidr.h"
-
 namespace postern::daemon {
 
-delivery::MxAnswer DnsNextHop::mx(const std::string&) { return {delivery::LookupStatus::TempFail, {}}; }
+namespace {
+
+delivery::LookupStatus lookup_status(dns::Status s) {
+  switch (s) {
+    case dns::Status::Ok: return delivery::LookupStatus::Ok;
+    case dns::Status::NoData: return delivery::LookupStatus::NoData;
+    case dns::Status::NxDomain:
+    case dns::Status::PermFail: return delivery::LookupStatus::NotFound;
+    case dns::Status::TempFail: break;
+  }
+  return delivery::LookupStatus::TempFail;
+}
+
+}  // namespace
+
+delivery::MxAnswer DnsNextHop::mx(const std::string& domain) {
+  auto answer = dns_.mx(domain);
+  dns::shuffle_equal_preference(answer.records);
+  delivery::MxAnswer out;
+  out.status = lookup_status(answer.status);
+  for (const auto& r : answer.records) out.hosts.push_back({r.preference, r.exchange});
+  return out;
+}
 
 delivery::AddressAnswer DnsNextHop::addresses(const std::string& host) {
+  // IPv4 first: many NAS boxes have no working IPv6 route, and a failed IPv6 connect
+  // costs a connect timeout per attempt.
+  auto v4 = dns_.a(host);
+  auto v6 = dns_.aaaa(host);
   delivery::AddressAnswer out;
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &res);
-  if (rc == EAI_NONAME) {
+  for (const auto* answer : {&v4, &v6})
+    for (const auto& ip : answer->records) out.ips.push_back(ip.to_string());
+  if (!out.ips.empty())
+    out.status = delivery::LookupStatus::Ok;
+  else if (v4.status == dns::Status::TempFail || v6.status == dns::Status::TempFail)
+    out.status = delivery::LookupStatus::TempFail;
+  else if (v4.status == dns::Status::NxDomain || v4.status == dns::Status::PermFail)
     out.status = delivery::LookupStatus::NotFound;
-    return out;
-  }
-  if (rc != 0) return out;
-  for (auto* p = res; p; p = p->ai_next) {
-    char buf[NI_MAXHOST];
-    if (::getnameinfo(p->ai_addr, p->ai_addrlen, buf, sizeof buf, nullptr, 0, NI_NUMERICHOST) == 0) {
-      std::string ip = buf;
-      bool dup = false;
-      for (const auto& have : out.ips) dup |= have == ip;
-      if (!dup) out.ips.push_back(ip);
-    }
-  }
-  ::freeaddrinfo(res);
-  out.status = out.ips.empty() ? delivery::LookupStatus::NoData : delivery::LookupStatus::Ok;
+  else
+    out.status = delivery::LookupStatus::NoData;
   return out;
 }
 

@@ -39,10 +39,13 @@ CachingResolver::CachingResolver(Resolver& inner, CacheOptions options) : inner_
 
 uint32_t CachingResolver::keep_seconds(Status status, uint32_t ttl) const {
   switch (status) {
-    case Status::Ok: return std::min(ttl, options_.max_ttl);
+    case Status::Ok:
+      return std::min(ttl, options_.max_ttl);
     case Status::NoData:
-    case Status::NxDomain: return ttl > 0 ? std::min(ttl, options_.negative_ttl) : options_.negative_ttl;
-    default: return 0;
+    case Status::NxDomain:
+      return ttl > 0 ? std::min(ttl, options_.negative_ttl) : options_.negative_ttl;
+    default:
+      return 0;
   }
 }
 

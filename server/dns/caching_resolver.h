@@ -34,8 +34,8 @@ struct CacheOptions {
 
 // One row of the admin view.
 struct CacheEntry {
-  std::string type;                  // "MX", "A", "AAAA", "TXT", "PTR"
-  std::string name;                  // the name asked, lower case (the reverse name for PTR)
+  std::string type;  // "MX", "A", "AAAA", "TXT", "PTR"
+  std::string name;  // the name asked, lower case (the reverse name for PTR)
   Status status = Status::Ok;
   std::vector<std::string> records;  // "10 mx.example.com", "192.0.2.1", TXT text (\DDD escaped)
   bool secure = false;

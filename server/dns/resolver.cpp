@@ -7,11 +7,16 @@ namespace postern::dns {
 
 const char* status_name(Status s) {
   switch (s) {
-    case Status::Ok: return "ok";
-    case Status::NoData: return "nodata";
-    case Status::NxDomain: return "nxdomain";
-    case Status::TempFail: return "tempfail";
-    case Status::PermFail: return "permfail";
+    case Status::Ok:
+      return "ok";
+    case Status::NoData:
+      return "nodata";
+    case Status::NxDomain:
+      return "nxdomain";
+    case Status::TempFail:
+      return "tempfail";
+    case Status::PermFail:
+      return "permfail";
   }
   return "?";
 }

@@ -58,11 +58,16 @@ void on_result(void* arg, int err, ub_result* result) {
 
 std::string rcode_name(int rcode) {
   switch (rcode) {
-    case 1: return "FORMERR";
-    case 2: return "SERVFAIL";
-    case 4: return "NOTIMP";
-    case 5: return "REFUSED";
-    default: return "rcode " + std::to_string(rcode);
+    case 1:
+      return "FORMERR";
+    case 2:
+      return "SERVFAIL";
+    case 4:
+      return "NOTIMP";
+    case 5:
+      return "REFUSED";
+    default:
+      return "rcode " + std::to_string(rcode);
   }
 }
 
@@ -189,8 +194,7 @@ UnboundResolver::UnboundResolver(const UnboundOptions& options) : timeout_(optio
     // libunbound reads the file only at the first query; fail at start-up instead.
     if (access(options.trust_anchor_file.c_str(), R_OK) != 0)
       fail("cannot read trust anchor " + options.trust_anchor_file);
-    check(ub_ctx_add_ta_file(ctx_, options.trust_anchor_file.c_str()),
-          "trust anchor " + options.trust_anchor_file);
+    check(ub_ctx_add_ta_file(ctx_, options.trust_anchor_file.c_str()), "trust anchor " + options.trust_anchor_file);
     description_ += "; DNSSEC validated with " + options.trust_anchor_file;
   } else {
     // Without an anchor the validator can prove nothing; leave it out of the chain.

@@ -2,10 +2,12 @@
 // its own message cache and DNSSEC validation are libunbound's; this file only configures
 // one context, bounds every query in time and turns ub_result into dns::Answer.
 // Nameservers: the `dns.nameservers` setting when given (forwarders), otherwise the
-// system's /etc/resolv.conf; a resolv.conf without nameservers makes libunbound resolve
-// from the root servers itself. DNSSEC: validated only when a trust anchor file is given
+// system's /etc/resolv.conf (one without nameserver lines means 127.0.0.1, as in
+// resolv.conf(5)); when that file cannot be read, libunbound resolves from the root
+// servers itself. DNSSEC: validated only when a trust anchor file is given
 // (answers then carry `secure`; bogus ones become TempFail); without one, secure is false.
-// Collaborators: rdata.h (decoding), log (one line describing the configuration).
+// Collaborators: rdata.h (decoding); log, only if the channel to libunbound's worker fails.
+// The daemon logs description() at start-up.
 // Error contract: the constructor throws std::invalid_argument for a malformed nameserver
 // and std::runtime_error when libunbound rejects the configuration (a daemon start-up
 // error); queries never throw for DNS outcomes (see resolver.h).

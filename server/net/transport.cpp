@@ -168,7 +168,8 @@ bool Transport::handshake(bool server, int timeout_ms) {
     if (err == SSL_ERROR_WANT_READ) want = POLLIN;
     else if (err == SSL_ERROR_WANT_WRITE) want = POLLOUT;
     else return false;
-    if (wait_for(want, deadline, false) != Wait::Ready) return false;
+    // A server-side handshake is something a client can stall: let shutdown cut it short.
+    if (wait_for(want, deadline, server) != Wait::Ready) return false;
   }
 }
 

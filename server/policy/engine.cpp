@@ -152,6 +152,16 @@ RecipientDecision Engine::resolve(const SessionFacts& s, const mail::Address& rc
     std::vector<std::string> seen;
     bool loop = false, unknown = false;
     expand(rcpt.key(), rcpt, 0, seen, d.recipients, loop, unknown);
+    if (d.recipients.empty() && util::iequals(rcpt.local, "postmaster") && !loop) {
+      // RFC 5321 §4.5.1: postmaster must be accepted for every hosted domain.
+      auto targets = util::split_list(cfg.text("postmaster.recipients"));
+      if (targets.empty()) {
+        auto first = directory_.first_user(rcpt.domain);
+        if (first) targets.push_back(*first);
+      }
+      for (const auto& t : targets)
+        if (auto a = mail::Address::parse(t, true)) expand(a->key(), rcpt, 1, seen, d.recipients, loop, unknown);
+    }
     if (d.recipients.empty()) {
       d.verdict = loop ? Verdict::reject(550, "5.4.6", "<" + rcpt.str() + ">: Alias loop detected")
                        : Verdict::reject(550, "5.1.1", "<" + rcpt.str() + ">: Recipient address rejected: User unknown");

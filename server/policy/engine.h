@@ -38,6 +38,7 @@ class Engine {
   // Routes mail Postern itself generates (bounces): no acceptance checks, same routing.
   // May return nothing (unknown local recipient). Throws on lookup failure.
   std::vector<mail::RoutedRecipient> route_system_mail(const mail::Address& rcpt, const config::Snapshot& cfg);
+  std::vector<std::string> hosted_domains() { return directory_.domains(); }
   // Whether this session may send to non-local recipients at all.
   bool may_relay(const SessionFacts& s, const config::Snapshot& cfg) const;
 

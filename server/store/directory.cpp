@@ -96,6 +96,14 @@ std::optional<std::string> Directory::password_hash(const std::string& address) 
   return st.text(0);
 }
 
+std::optional<std::string> Directory::first_user(const std::string& domain) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_.prepare("SELECT address FROM users WHERE domain = ? ORDER BY address LIMIT 1");
+  st.bind(1, domain);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
 void Directory::add_alias(const std::string& address, const std::vector<std::string>& targets) {
   std::lock_guard<std::mutex> lock(mu_);
   auto domain = domain_of(address);

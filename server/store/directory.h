@@ -37,6 +37,8 @@ class Directory {
   void remove_user(const std::string& address);
   std::vector<std::string> users();
   std::optional<std::string> password_hash(const std::string& address);
+  // The domain's first user by address, if any (default postmaster recipient).
+  std::optional<std::string> first_user(const std::string& domain);
 
   void add_alias(const std::string& address, const std::vector<std::string>& targets);
   void remove_alias(const std::string& address);

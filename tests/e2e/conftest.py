@@ -84,6 +84,9 @@ class Daemon:
         for service in SERVICES:
             self.ports[service] = free_port()
             words += [f"{service}.listen", f"127.0.0.1:{self.ports[service]}"]
+        # Never ask the machine's own resolver: a test that needs DNS starts its own server
+        # (dns_server.py) and points dns.nameservers at it. Port 9 on loopback answers nothing.
+        words += ["dns.nameservers", "127.0.0.1:9", "dns.timeout_s", "2"]
         self.cli("config", "set", *words)
 
     def start(self):

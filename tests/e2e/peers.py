@@ -287,6 +287,7 @@ class PostfixSmarthost:
       wrongname - like starttls, but its certificate names only wrong.test.
       plain     - offers neither STARTTLS nor AUTH and relays for 127.0.0.0/8: had a
                   client sent mail here in clear, it would have arrived.
+      loginonly - like starttls, but offers only AUTH LOGIN.
     Mail for DOMAIN is delivered into one Maildir (see messages());
     recipients whose local part starts with "hard" get 550, with "soft" 450 at RCPT.
     Users: {"name@realm": password} in a Cyrus sasldb (mech_list PLAIN LOGIN)."""
@@ -359,7 +360,7 @@ class PostfixSmarthost:
 
         (d / "etc" / "rcpt_access").write_text("/^hard/ 550 5.1.1 hard-rejected: no such user here\n"
                                                "/^soft/ 450 4.2.1 soft-rejected: mailbox busy, try later\n")
-        for name in ("starttls", "implicit", "wrongname", "plain"):
+        for name in ("starttls", "implicit", "wrongname", "plain", "loginonly"):
             self.ports[name] = free_port()
 
         (d / "etc" / "main.cf").write_text(f"""\
@@ -419,6 +420,8 @@ smtpd_hard_error_limit = 100
             f"{LOOPBACK}:{self.ports['plain']} inet n - n - - smtpd\n"
             f"  -o smtpd_tls_security_level=none\n  -o smtpd_sasl_auth_enable=no\n"
             f"  -o smtpd_relay_restrictions=permit_mynetworks,reject\n"
+            f"{LOOPBACK}:{self.ports['loginonly']} inet n - n - - smtpd\n"
+            f"  -o smtpd_sasl_mechanism_filter=login\n"
         )
         (d / "etc" / "master.cf").write_text(services + _MASTER_CF_BASE)
 
@@ -506,7 +509,7 @@ smtpd_hard_error_limit = 100
         return poll(f"Postfix log to match {pattern!r}",
                     lambda: re.search(pattern, self.log(), re.M), timeout)
 
-    def sessions(self, port_name=None):
+    def sessions(self):
         """Postfix's "disconnect from ..." lines (one per SMTP session, with the command
         counts, e.g. "ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 quit=1 commands=8")."""
         return re.findall(r"^.*postfix-postern-e2e/smtpd\[\d+\]: disconnect from .*$", self.log(), re.M)
@@ -562,9 +565,22 @@ def queue_lines(d, qid):
 
 
 def wait_delivery(d, qid, rcpt, status, timeout=30):
-    """Waits for delivery.log to say STATUS for QID/RCPT; returns that log line."""
-    pattern = rf"(?m)^.*{re.escape(qid)} to=<{re.escape(rcpt)}> route=\S+ status={status}\b.*$"
-    return d.wait_log("delivery.log", pattern, timeout=timeout).group(0)
+    """Waits for delivery.log to say STATUS for QID/RCPT; returns that log line. Fails at
+    once when the recipient reaches another final status (sent, bounced or expired)."""
+    line_re = re.compile(rf"(?m)^.*{re.escape(qid)} to=<{re.escape(rcpt)}> route=\S+ status=(\w+)\b.*$")
+    deadline = time.time() + timeout
+    while True:
+        lines = list(line_re.finditer(d.log("delivery.log")))
+        for m in lines:
+            if m.group(1) == status:
+                return m.group(0)
+        final = [m.group(0) for m in lines if m.group(1) in ("sent", "bounced", "expired")]
+        if final:
+            raise AssertionError(f"expected status={status} for {rcpt}, got: {final[-1]}")
+        if time.time() >= deadline:
+            raise AssertionError(f"no status={status} for {qid} {rcpt} within {timeout}s; delivery.log:\n"
+                                 + d.log("delivery.log")[-3000:])
+        time.sleep(0.05)
 
 
 def delivery_lines(d, qid):

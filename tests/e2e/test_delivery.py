@@ -213,3 +213,62 @@ def test_helo_with_control_characters_cannot_inject_headers(mailserver):
         [stored] = d.wait_messages("alice@example.test", 1)
         headers = stored.split(b"\r\n\r\n", 1)[0]
         assert b"\rX-Injected" not in headers, headers
+
+
+def test_plus_tag_on_alias(mailserver):
+    d = mailserver(start=False)
+    d.add_alias("team@example.test", "alice@example.test", "bob@example.test")
+    d.start()
+    _send(d, ["team+news@example.test"], b"Subject: tagged alias\r\n\r\nx\r\n")
+    d.wait_messages("alice@example.test", 1)
+    d.wait_messages("bob@example.test", 1)
+
+
+def test_alias_to_remote_address_is_forwarded_not_refused(mailserver):
+    """An alias that forwards outside is a local recipient: accepted from anyone, queued remote."""
+    d = mailserver(start=False)
+    d.add_alias("fwd@example.test", "friend@remote.test", "alice@example.test")
+    d.start()
+    _send(d, ["fwd@example.test"], b"Subject: forward me\r\n\r\nx\r\n")
+    d.wait_messages("alice@example.test", 1)
+    remote = [l for l in d.queue_list() if "route=remote" in l]
+    assert len(remote) == 1 and "<friend@remote.test>" in remote[0], remote
+
+
+def test_alias_partial_loop_still_reaches_real_user(mailserver):
+    d = mailserver(start=False)
+    d.add_alias("a@example.test", "b@example.test", "alice@example.test")
+    d.add_alias("b@example.test", "a@example.test")
+    d.start()
+    _send(d, ["b@example.test"], b"Subject: loopish\r\n\r\nx\r\n")
+    d.wait_messages("alice@example.test", 1)
+    d.wait_queue_empty()
+    assert len(d.messages("alice@example.test")) == 1
+
+
+def test_large_message_intact(mailserver):
+    import hashlib
+    import os
+    d = mailserver(smtp__max_message_size_mb=2)
+    lines = [os.urandom(300).hex().encode() for _ in range(2500)]  # 600-char lines, ~1.5 MB
+    body = b"Subject: big one\r\n\r\n" + b"\r\n".join(lines) + b"\r\n"
+    _send(d, ["alice@example.test"], body)
+    [stored] = d.wait_messages("alice@example.test", 1, timeout=60)
+    assert hashlib.sha256(stored[-len(body):]).hexdigest() == hashlib.sha256(body).hexdigest()
+
+
+def test_nul_byte_never_silently_truncates(mailserver):
+    d = mailserver()
+    body = b"Subject: nul\r\n\r\nbefore\x00after\r\nlast line\r\n"
+    with d.raw(source=OUTSIDE_IP) as c:
+        c.ehlo()
+        assert c.cmd("MAIL FROM:<x@elsewhere.test>")[0] == 250
+        assert c.cmd("RCPT TO:<alice@example.test>")[0] == 250
+        assert c.cmd("DATA")[0] == 354
+        c.send(body + b".\r\n")
+        code, text = c.reply()
+    if code == 250:
+        [stored] = d.wait_messages("alice@example.test", 1)
+        assert stored.endswith(body)
+    else:
+        assert 500 <= code < 600, text

@@ -338,3 +338,14 @@ def test_overlong_lines_count_as_errors(mailserver):
         assert c.reply()[0] == 500
         assert c.reply()[0] == 421
         assert c.read_to_close() == b""
+
+
+def test_command_timeout_during_auth_exchange(mailserver):
+    """A client that stops answering in the middle of AUTH is timed out like any other
+    silent client: 421 4.4.2, then the connection closes."""
+    d = mailserver(smtp__command_timeout_s=5)
+    with d.raw_tls("submissions", source=OUTSIDE_IP, timeout=30) as c:
+        c.ehlo()
+        assert c.cmd("AUTH LOGIN")[0] == 334
+        data = c.read_to_close(timeout=20)
+        assert data.startswith(b"421 4.4.2"), data

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.skipif(not have_postfix_sasl(),
 
 USER = "relay@smarthost.test"
 PASSWORD = "Relay-Pa55-s3cret"
+ODD_USER = "odd@smarthost.test"
+ODD_PASSWORD = 'pa ss:w=rd#"\\ü-%s'  # space, quote, backslash, non-ASCII, printf-like
 WRONG = "Wr0ng-Pa55-guess"
 RCPT = "carol@remote.test"
 
@@ -35,19 +37,25 @@ class LogView:
     def log(self):
         return self.pf.log()[self.start:]
 
+    def wait_log(self, pattern, timeout=30):
+        return poll(f"Postfix log to match {pattern!r}", lambda: re.search(pattern, self.log(), re.M), timeout)
+
     def sessions(self):
         """smtpd's "disconnect from" lines since the test started: one per SMTP session,
         with its command counts ("ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 ...")."""
         return re.findall(r"(?m)^.*/smtpd\[\d+\]: disconnect from .*$", self.log())
 
-    def postern_sessions(self):
-        # Our own banner probes (SmtpSink/wait_banner) only send QUIT.
-        return [s for s in self.sessions() if "ehlo=" in s]
+    def postern_sessions(self, count=1, timeout=20):
+        """Postern's sessions (our own banner probes only send QUIT), once there are at
+        least COUNT: Postfix may log the disconnect after Postern logged its result."""
+        return poll(f"{count} SMTP session(s) in the Postfix log",
+                    lambda: (lambda s: s if len(s) >= count else None)(
+                        [s for s in self.sessions() if "ehlo=" in s]), timeout)
 
 
 @pytest.fixture(scope="module")
 def postfix():
-    with PostfixSmarthost(users={USER: PASSWORD}) as pf:
+    with PostfixSmarthost(users={USER: PASSWORD, ODD_USER: ODD_PASSWORD}) as pf:
         yield pf
 
 
@@ -56,8 +64,20 @@ def smarthost(postfix):
     return LogView(postfix)
 
 
+@pytest.fixture
+def dns():
+    """A real DNS server (dnsmasq, dns_server.py) where smarthost.test is 127.0.0.1, for
+    the tests that need the smart host's *name* (certificate checks); /etc/hosts is never
+    edited."""
+    from dns_server import DnsServer
+    with DnsServer([("smarthost.test", "A", "127.0.0.1")]) as server:
+        yield server
+
+
 def via(pf, daemon_factory, listener="starttls", tls="starttls", host="127.0.0.1", verify="false",
-        username=USER, password=PASSWORD, start=True, **settings):
+        username=USER, password=PASSWORD, start=True, dns=None, **settings):
+    if dns is not None:
+        settings["dns__nameservers"] = dns.nameserver
     d = outbound_daemon(daemon_factory, start=False, delivery__smarthost_host=host,
                         delivery__smarthost_port=pf.ports[listener], delivery__smarthost_tls=tls,
                         delivery__smarthost_verify=verify, **settings)
@@ -78,8 +98,8 @@ def assert_secret_nowhere(d, *secrets):
     texts["config get"] = d.cli("config", "get", "delivery.smarthost_password").stdout
     texts["queue list"] = "\n".join(d.queue_list())
     for secret in secrets:
-        forms = [secret, base64.b64encode(f"\0{USER}\0{secret}".encode()).decode(),
-                 base64.b64encode(secret.encode()).decode()]
+        forms = [secret, base64.b64encode(secret.encode()).decode()] + \
+                [base64.b64encode(f"\0{user}\0{secret}".encode()).decode() for user in (USER, ODD_USER)]
         for name, text in texts.items():
             for form in forms:
                 assert form not in text, f"password ({form!r}) appears in {name}"
@@ -102,9 +122,8 @@ def test_starttls_auth_delivers_and_smarthost_sees_tls_and_user(smarthost, daemo
     assert "(using TLSv1." in received, received
     assert f"(Authenticated sender: {USER})" in received, received
     assert "with ESMTPSA" in received, received  # S = TLS, A = authenticated
-    log = smarthost.log()
-    assert re.search(rf"client=localhost\[127\.0\.0\.1\], sasl_method=(PLAIN|LOGIN), sasl_username={re.escape(USER)}",
-                     log), log[-2000:]
+    smarthost.wait_log(rf"client=localhost\[127\.0\.0\.1\], sasl_method=(PLAIN|LOGIN), "
+                       rf"sasl_username={re.escape(USER)}")
     [session] = smarthost.postern_sessions()
     assert "starttls=1" in session and "auth=1 " in session and "mail=1" in session, session
     d.wait_queue_empty()
@@ -143,9 +162,10 @@ def test_without_credentials_smarthost_refuses_to_relay(smarthost, daemon_factor
     d = via(smarthost, daemon_factory, username=None)
     qid, marker = send(d, RCPT, subject="no credentials")
     line = wait_delivery(d, qid, RCPT, "bounced")
-    assert "Relay access denied" in line, line
+    # smtpd_relay_restrictions = permit_sasl_authenticated, reject
+    assert "554 5.7.1" in line and "Access denied" in line, line
     [bounce] = d.wait_messages(SENDER, 1)
-    assert "Relay access denied" in bounce.decode()
+    assert "Access denied" in bounce.decode()
     assert smarthost.messages(RCPT, marker) == []
 
 
@@ -182,6 +202,24 @@ def test_opportunistic_without_credentials_may_send_in_clear(smarthost, daemon_f
     assert "using TLS" not in msg.decode()
 
 
+def test_auth_login_when_plain_is_not_offered(smarthost, daemon_factory):
+    d = via(smarthost, daemon_factory, listener="loginonly")
+    qid, marker = send(d, RCPT)
+    wait_delivery(d, qid, RCPT, "sent")
+    smarthost.wait_messages(RCPT, marker)
+    smarthost.wait_log(rf"sasl_method=LOGIN, sasl_username={re.escape(USER)}")
+    assert_secret_nowhere(d, PASSWORD)
+
+
+def test_password_with_odd_characters_set_from_stdin(smarthost, daemon_factory):
+    d = via(smarthost, daemon_factory, username=ODD_USER, password=ODD_PASSWORD)
+    qid, marker = send(d, RCPT)
+    wait_delivery(d, qid, RCPT, "sent")
+    [msg] = smarthost.wait_messages(RCPT, marker)
+    assert f"(Authenticated sender: {ODD_USER})" in msg.decode()
+    assert_secret_nowhere(d, ODD_PASSWORD)
+
+
 # ------------------------------------------------------------------------ implicit TLS
 def test_implicit_tls_with_auth_delivers(smarthost, daemon_factory):
     d = via(smarthost, daemon_factory, listener="implicit", tls="implicit")
@@ -206,6 +244,9 @@ def test_implicit_tls_against_starttls_port_defers(smarthost, daemon_factory):
 
 # ------------------------------------------------------------------- certificate check
 def test_verify_with_ip_host_defers_no_name_to_check(smarthost, daemon_factory):
+    """delivery.smarthost_verify means "a valid certificate for the host's name"; an IP
+    host has no name (and this certificate names no IP address), so even a certificate
+    from a trusted CA must not pass: deferred, and no credentials or mail sent."""
     d = via(smarthost, daemon_factory, verify="true", tls__ca_file=smarthost.ca_file)
     qid, marker = send(d, RCPT)
     line = wait_delivery(d, qid, RCPT, "deferred")
@@ -215,17 +256,26 @@ def test_verify_with_ip_host_defers_no_name_to_check(smarthost, daemon_factory):
     assert smarthost.messages(RCPT, marker) == []
 
 
-def test_verify_by_name_with_test_ca_delivers(smarthost, daemon_factory):
-    # "localhost" resolves to 127.0.0.1 through /etc/hosts; the certificate names it.
-    d = via(smarthost, daemon_factory, host="localhost", verify="true", tls__ca_file=smarthost.ca_file)
+def test_verify_by_name_with_test_ca_delivers(smarthost, daemon_factory, dns):
+    d = via(smarthost, daemon_factory, host="smarthost.test", verify="true", tls__ca_file=smarthost.ca_file,
+            dns=dns)
     qid, marker = send(d, RCPT)
     line = wait_delivery(d, qid, RCPT, "sent")
-    assert "verified" in line, line
+    assert f"smarthost.test[127.0.0.1]:{smarthost.ports['starttls']}" in line and "verified" in line, line
+    smarthost.wait_messages(RCPT, marker)
+    assert ("A", "smarthost.test") in dns.queries()
+
+
+def test_verify_by_name_over_implicit_tls_delivers(smarthost, daemon_factory, dns):
+    d = via(smarthost, daemon_factory, listener="implicit", tls="implicit", host="smarthost.test", verify="true",
+            tls__ca_file=smarthost.ca_file, dns=dns)
+    qid, marker = send(d, RCPT)
+    assert "verified" in wait_delivery(d, qid, RCPT, "sent")
     smarthost.wait_messages(RCPT, marker)
 
 
-def test_verify_without_the_test_ca_defers(smarthost, daemon_factory):
-    d = via(smarthost, daemon_factory, host="localhost", verify="true")
+def test_verify_without_the_test_ca_defers(smarthost, daemon_factory, dns):
+    d = via(smarthost, daemon_factory, host="smarthost.test", verify="true", dns=dns)
     qid, marker = send(d, RCPT)
     line = wait_delivery(d, qid, RCPT, "deferred")
     assert "did not verify" in line, line
@@ -234,13 +284,23 @@ def test_verify_without_the_test_ca_defers(smarthost, daemon_factory):
     assert smarthost.messages(RCPT, marker) == []
 
 
-def test_verify_certificate_for_another_name_defers(smarthost, daemon_factory):
-    d = via(smarthost, daemon_factory, listener="wrongname", host="localhost", verify="true",
-            tls__ca_file=smarthost.ca_file)
+def test_verify_certificate_for_another_name_defers(smarthost, daemon_factory, dns):
+    d = via(smarthost, daemon_factory, listener="wrongname", host="smarthost.test", verify="true",
+            tls__ca_file=smarthost.ca_file, dns=dns)
     qid, marker = send(d, RCPT)
     line = wait_delivery(d, qid, RCPT, "deferred")
     assert "did not verify" in line, line
+    for session in smarthost.postern_sessions():
+        assert "auth" not in session and "mail=" not in session, session
     assert smarthost.messages(RCPT, marker) == []
+
+
+def test_unresolvable_smarthost_name_defers(smarthost, daemon_factory, dns):
+    d = via(smarthost, daemon_factory, host="nowhere.test", dns=dns)
+    qid, marker = send(d, RCPT)
+    line = wait_delivery(d, qid, RCPT, "deferred")
+    assert "cannot resolve smart host nowhere.test" in line, line
+    assert d.messages(SENDER) == []
 
 
 # ------------------------------------------------------------- per-recipient outcomes
@@ -259,10 +319,9 @@ def test_mixed_recipient_replies_in_one_transaction(smarthost, daemon_factory):
     [msg] = smarthost.wait_messages(ok, marker)
     [bounce] = d.wait_messages(SENDER, 1)
     text = bounce.decode()
-    assert f"Final-Recipient: rfc822; {hard}" in text and "Status: 5.1.1" in text, text
-    assert ok not in text.split("text/rfc822-headers")[0].replace(f"To: <{ok}>", ""), \
-        "only the failed recipient is reported"
-    assert soft not in text.split("Content-Type: message/delivery-status")[1].split("text/rfc822-headers")[0]
+    report = text.split("Content-Type: message/delivery-status")[1].split("Content-Type: text/rfc822-headers")[0]
+    assert f"Final-Recipient: rfc822; {hard}" in report and "Status: 5.1.1" in report, text
+    assert ok not in report and soft not in report, "only the failed recipient is reported: " + report
     assert [l.split(" -> ")[1].split()[0] for l in queue_lines(d, qid)] == [f"<{soft}>"]
 
     # Retrying retries only the deferred recipient: the delivered one gets no second copy.
@@ -272,3 +331,37 @@ def test_mixed_recipient_replies_in_one_transaction(smarthost, daemon_factory):
     assert "attempts=2" in entry, entry
     assert len(smarthost.messages(ok, marker)) == 1
     assert len(d.messages(SENDER)) == 1, "one bounce, not one per attempt"
+
+
+def test_bounce_for_remote_sender_leaves_with_null_sender_through_smarthost(smarthost, daemon_factory):
+    """The sender is not local: the DSN itself goes out through the smart host, with
+    MAIL FROM:<> and still authenticated."""
+    sender, bad = "sam@remote.test", "hard-henry@remote.test"
+    d = via(smarthost, daemon_factory)
+    qid, marker = send(d, bad, sender=sender, subject="bounce goes remote")
+    wait_delivery(d, qid, bad, "bounced")
+    [dsn] = smarthost.wait_messages(sender)
+    text = dsn.decode()
+    assert text.startswith("Return-Path: <>"), text[:300]
+    assert "multipart/report; report-type=delivery-status" in text
+    assert f"Final-Recipient: rfc822; {bad}" in text and "hard-rejected: no such user here" in text
+    assert marker in text, "the DSN returns the original headers"
+    assert re.search(r"(?m)from=<>, size=", smarthost.log()), "Postfix saw the null sender"
+    assert f"(Authenticated sender: {USER})" in text
+    d.wait_queue_empty()
+
+
+def test_all_recipients_refused_with_pipelining_sends_no_message(smarthost, daemon_factory):
+    """Postfix offers PIPELINING: MAIL, RCPTs and DATA go in one batch. With every RCPT
+    refused, Postfix answers DATA with 554 and Postern must not send a message body."""
+    a, b = "hard-a@remote.test", "hard-b@remote.test"
+    d = via(smarthost, daemon_factory)
+    qid, marker = send(d, [a, b], subject="nobody home")
+    for r in (a, b):
+        wait_delivery(d, qid, r, "bounced")
+    [session] = smarthost.postern_sessions()
+    assert "rcpt=0/2" in session and "data=1" not in session, session
+    assert smarthost.messages(marker=marker) == []
+    [bounce] = d.wait_messages(SENDER, 1)
+    assert bounce.decode().count("Final-Recipient:") == 2, "one DSN listing both recipients"
+    d.wait_queue_empty()

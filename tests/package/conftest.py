@@ -119,12 +119,18 @@ def extract_payload(spk_obj, dest):
     return dest
 
 
-_next_port = [41000]
+_next_port = [None]
 
 
 def free_port():
-    """A free loopback port from a range the e2e suite does not use (30000+)."""
-    while _next_port[0] < 49000:
+    """A free loopback port from a range the e2e suite does not use (30000+);
+    each pytest-xdist worker gets its own 1000 ports so parallel runs never race."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker.startswith("gw") else 0
+    base = 41000 + (index % 8) * 1000
+    if _next_port[0] is None:
+        _next_port[0] = base
+    while _next_port[0] < base + 999:
         _next_port[0] += 1
         with socket.socket() as s:
             try:
@@ -132,7 +138,7 @@ def free_port():
                 return _next_port[0]
             except OSError:
                 continue
-    raise RuntimeError("no free port between 41000 and 49000")
+    raise RuntimeError(f"no free port between {base} and {base + 999}")
 
 
 def emulator_available(arch):

@@ -106,6 +106,7 @@ def test_foreign_daemon_delivers_a_message(unpacked_foreign):
     deadline = time.time() + 120
     found = None
     while found is None and time.time() < deadline:
+        assert proc.poll() is None, "daemon exited: " + (data.parent / "serve.out").read_text()
         for f in (box.iterdir() if box.is_dir() else []):
             if subject.encode() in f.read_bytes():
                 found = f

@@ -358,3 +358,32 @@ def test_bundled_glibc_covers_what_the_binaries_need(spk):
             need = glibc_versions(data)
             if need:
                 assert max(need) <= provided, f"{name} needs GLIBC_{max(need)}"
+
+
+# --- opt-in helper for the standard ports -------------------------------------------------------
+
+def test_privileged_ports_helper_maps_standard_ports_to_the_listeners(spk, tmp_path):
+    script = tmp_path / "privileged-ports.sh"
+    script.write_bytes(spk.payload["share/postern/privileged-ports.sh"])
+    assert spk.payload_members["share/postern/privileged-ports.sh"].mode & 0o111
+    env = {"PATH": "/usr/bin:/bin", "POSTERN_PKG_ROOT": str(tmp_path / "no-such-package")}
+    r = subprocess.run(["bash", str(script), "enable", "--dry-run"], env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    rules = re.findall(r"-A POSTERN_PORTS -p tcp --dport (\d+) -j REDIRECT --to-ports (\d+)", r.stdout)
+    assert dict((int(a), int(b)) for a, b in rules) == {
+        25: LISTENERS["smtp"], 465: LISTENERS["submissions"], 587: LISTENERS["submission"],
+        143: LISTENERS["imap"], 993: LISTENERS["imaps"]}
+    assert "-A PREROUTING -j POSTERN_PORTS" in r.stdout
+    r = subprocess.run(["bash", str(script), "disable", "--dry-run"], env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0 and "-X POSTERN_PORTS" in r.stdout and "-D PREROUTING" in r.stdout
+    r = subprocess.run(["bash", str(script), "nonsense"], env=env, capture_output=True, text=True)
+    assert r.returncode != 0
+
+
+def test_ca_certificates_are_shipped_and_used(spk):
+    bundle = spk.payload.get("share/postern/ca-certificates.crt", b"")
+    assert bundle.count(b"-----BEGIN CERTIFICATE-----") > 100, "CA bundle missing or tiny"
+    assert "SSL_CERT_FILE=${SSL_CERT_FILE:-$root/share/postern/ca-certificates.crt}" in \
+        spk.payload["bin/postern"].decode()

@@ -35,6 +35,8 @@ class DataReader {
   bool line_too_long_ = false;
   bool prev_crlf_ = true;      // did the previous complete line end in CRLF (or is this the first)?
   bool in_partial_ = false;
+  bool pending_cr_ = false;    // a piece ended in CR; it belongs to whatever follows
+  void append(std::string_view bytes);
 };
 
 }  // namespace postern::smtp

@@ -64,6 +64,7 @@ class Session {
   void reset_transaction();
   bool auth_offered() const;
   std::string hostname() const;
+  std::string postmaster_domain() const;
   std::string protocol_name() const;  // SMTP / ESMTP / ESMTPS / ESMTPSA (RFC 3848)
   // Reads one client line for a SASL exchange; nullopt when the session must end.
   std::optional<std::string> read_auth_line();

@@ -8,6 +8,15 @@ using namespace std::string_literals;
 
 namespace {
 
+// Wire form of a name from its labels: length-prefixed, ending in the root label.
+std::string wire(std::initializer_list<std::string> labels) {
+  std::string out;
+  for (const auto& l : labels) out += char(l.size()) + l;
+  return out + '\0';
+}
+
+std::string u16(int v) { return {char(v >> 8), char(v & 0xff)}; }
+
 struct NameCase {
   std::string wire;
   std::optional<std::string> text;  // nullopt: must be rejected
@@ -15,14 +24,14 @@ struct NameCase {
 
 TEST(Rdata, Names) {
   const NameCase cases[] = {
-      {"\x04mail\x07""example\x04test\x00"s, "mail.example.test"},
-      {"\x00"s, ""},                                           // the root (null MX)
-      {"\x03""a.b\x01\\\x00"s, "a\\.b.\\\\"},                   // dots and backslashes in labels
-      {"\x02\x01\xff\x00"s, "\\001\\255"},                      // binary bytes
-      {"\x04mail"s, std::nullopt},                              // no terminating root label
-      {"\x05mail\x00"s, std::nullopt},                          // label runs past the end
-      {"\xc0\x0c"s, std::nullopt},                              // compression pointer
-      {"\x40xx\x00"s, std::nullopt},                            // extended label type
+      {wire({"mail", "example", "test"}), "mail.example.test"},
+      {wire({}), ""},                       // the root (null MX)
+      {wire({"a.b", "\\"}), "a\\.b.\\\\"},  // dots and backslashes inside labels
+      {wire({"\x01\xff"}), "\\001\\255"},   // binary bytes
+      {"\x04mail"s, std::nullopt},          // no terminating root label
+      {"\x05mail\x00"s, std::nullopt},      // label runs past the end
+      {"\xc0\x0c"s, std::nullopt},          // compression pointer
+      {"\x40xx\x00"s, std::nullopt},        // extended label type
       {""s, std::nullopt},
   };
   for (const auto& c : cases) {
@@ -35,27 +44,26 @@ TEST(Rdata, Names) {
 }
 
 TEST(Rdata, NameLongerThan255BytesIsRejected) {
-  std::string label = "\x3f" + std::string(63, 'a');
-  std::string ok = label + label + label + "\x3d" + std::string(61, 'b') + '\0';  // 255 bytes
+  std::string l63(63, 'a'), l61(61, 'b');
   size_t pos = 0;
-  EXPECT_TRUE(rdata::name(ok, pos));
-  std::string too_long = label + label + label + label + '\0';  // 257 bytes
+  EXPECT_TRUE(rdata::name(wire({l63, l63, l63, l61}), pos));  // exactly 255 bytes
   pos = 0;
-  EXPECT_FALSE(rdata::name(too_long, pos));
+  EXPECT_FALSE(rdata::name(wire({l63, l63, l63, l63}), pos));  // 257 bytes
 }
 
 TEST(Rdata, Mx) {
-  auto m = rdata::mx("\x00\x0a\x02mx\x07""example\x03""com\x00"s);
+  auto m = rdata::mx(u16(10) + wire({"mx", "example", "com"}));
   ASSERT_TRUE(m);
   EXPECT_EQ(m->preference, 10);
   EXPECT_EQ(m->exchange, "mx.example.com");
-  auto null_mx = rdata::mx("\x00\x00\x00"s);
+  auto null_mx = rdata::mx(u16(0) + wire({}));
   ASSERT_TRUE(null_mx);
   EXPECT_EQ(null_mx->exchange, "");
-  EXPECT_EQ(rdata::mx("\x01\x00\x00"s)->preference, 256);
-  EXPECT_FALSE(rdata::mx("\x00\x0a"s));                   // no exchange
-  EXPECT_FALSE(rdata::mx("\x00\x0a\x02mx\x00junk"s));     // trailing bytes
-  EXPECT_FALSE(rdata::mx("\x00\x0a\x09mx\x00"s));         // truncated label
+  EXPECT_EQ(rdata::mx(u16(65535) + wire({}))->preference, 65535);
+  EXPECT_FALSE(rdata::mx(u16(10)));                          // no exchange
+  EXPECT_FALSE(rdata::mx(u16(10) + wire({"mx"}) + "junk"));  // trailing bytes
+  EXPECT_FALSE(rdata::mx(u16(10) + "\x09mx\x00"s));          // truncated label
+  EXPECT_FALSE(rdata::mx("\x0a"s));
 }
 
 TEST(Rdata, Addresses) {
@@ -75,16 +83,16 @@ TEST(Rdata, Addresses) {
 TEST(Rdata, TxtConcatenatesTheStringsOfOneRecord) {
   EXPECT_EQ(rdata::txt("\x07v=spf1 \x04-all"s), "v=spf1 -all");  // RFC 7208 §3.3: no separator
   EXPECT_EQ(rdata::txt("\x00"s), "");
-  EXPECT_EQ(rdata::txt("\x00\x03""abc"s), "abc");
-  EXPECT_EQ(rdata::txt(std::string(1, '\xff') + std::string(255, 'x')), std::string(255, 'x'));
+  EXPECT_EQ(rdata::txt("\x00\x03#bc"s), "#bc");
+  EXPECT_EQ(rdata::txt(char(255) + std::string(255, 'x')), std::string(255, 'x'));
   EXPECT_FALSE(rdata::txt(""s));
-  EXPECT_FALSE(rdata::txt("\x05""abc"s));           // length past the end
-  EXPECT_FALSE(rdata::txt("\x03""abc\x02z"s));       // second string truncated
+  EXPECT_FALSE(rdata::txt("\x05#bc"s));       // length past the end
+  EXPECT_FALSE(rdata::txt("\x03#bc\x02z"s));  // second string truncated
 }
 
 TEST(Rdata, Ptr) {
-  EXPECT_EQ(rdata::ptr("\x04host\x04test\x00"s), "host.test");
-  EXPECT_FALSE(rdata::ptr("\x04host\x04test\x00\x00"s));
+  EXPECT_EQ(rdata::ptr(wire({"host", "test"})), "host.test");
+  EXPECT_FALSE(rdata::ptr(wire({"host", "test"}) + '\0'));
 }
 
 }  // namespace

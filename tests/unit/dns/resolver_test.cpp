@@ -9,8 +9,8 @@ using namespace postern;
 namespace {
 
 TEST(Resolver, ValidQueryNames) {
-  for (const char* good : {"example.test", "example.test.", "_dmarc.example.test", "a", "x-1.example",
-                           "sel._domainkey.example.test"})
+  for (const char* good :
+       {"example.test", "example.test.", "_dmarc.example.test", "a", "x-1.example", "sel._domainkey.example.test"})
     EXPECT_TRUE(dns::valid_query_name(good)) << good;
   std::string label64(64, 'a'), long_name;
   while (long_name.size() < 254) long_name += "abcdefghi.";

@@ -19,16 +19,12 @@ namespace {
 
 std::vector<std::string> zone() {
   return {
-      "--mx-host=example.test,mx-b.example.test,20",
-      "--mx-host=example.test,mx-a.example.test,10",
-      "--mx-host=example.test,mx-c.example.test,30",
-      "--host-record=mx-a.example.test,127.0.0.10,::10",
-      "--host-record=v6only.example.test,::20",
-      "--cname=alias.example.test,mx-a.example.test",
+      "--mx-host=example.test,mx-b.example.test,20", "--mx-host=example.test,mx-a.example.test,10",
+      "--mx-host=example.test,mx-c.example.test,30", "--host-record=mx-a.example.test,127.0.0.10,::10",
+      "--host-record=v6only.example.test,::20", "--cname=alias.example.test,mx-a.example.test",
       // One record of two strings (an SPF record split at 255 bytes looks like this), one of one.
       // dnsmasq splits command-line TXT data at commas (quotes work only in its files).
-      "--txt-record=example.test,v=spf1 ip4:127.0.0.0/8, -all",
-      "--txt-record=example.test,second",
+      "--txt-record=example.test,v=spf1 ip4:127.0.0.0/8, -all", "--txt-record=example.test,second",
       "--ptr-record=5.0.0.127.in-addr.arpa,host5.example.test",
       "--mx-host=nomail.example.test,.,0",  // null MX (RFC 7505)
   };
@@ -92,8 +88,7 @@ TEST_F(UnboundResolverTest, Ptr) {
   ASSERT_EQ(ptr.status, Status::Ok) << ptr.detail;
   EXPECT_EQ(ptr.records, (std::vector<std::string>{"host5.example.test"}));
   // --host-record publishes the reverse records too, IPv6 included.
-  EXPECT_EQ(resolver.ptr(*util::IpAddress::parse("::10")).records,
-            (std::vector<std::string>{"mx-a.example.test"}));
+  EXPECT_EQ(resolver.ptr(*util::IpAddress::parse("::10")).records, (std::vector<std::string>{"mx-a.example.test"}));
   EXPECT_EQ(resolver.ptr(*util::IpAddress::parse("127.0.0.99")).status, Status::NxDomain);
 }
 
@@ -107,7 +102,8 @@ TEST_F(UnboundResolverTest, NxDomainAndNoDataAreDistinct) {
 }
 
 TEST_F(UnboundResolverTest, MalformedNamesArePermanentFailures) {
-  for (std::string bad : std::vector<std::string>{"", "a..example.test", "sp ace.test", "esc\\046aped.test", std::string(300, 'a')}) {
+  for (std::string bad :
+       std::vector<std::string>{"", "a..example.test", "sp ace.test", "esc\\046aped.test", std::string(300, 'a')}) {
     auto answer = resolver.a(bad);
     EXPECT_EQ(answer.status, Status::PermFail) << bad;
     EXPECT_FALSE(answer.detail.empty());

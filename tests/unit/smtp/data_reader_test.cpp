@@ -72,3 +72,13 @@ TEST(DataReader, LongLinesInPieces) {
   EXPECT_TRUE(r.feed(".\r\n"));
   EXPECT_EQ(r.message(), "123456789\r\n");
 }
+
+TEST(DataReader, CrlfSplitAcrossPiecesIsStillCrlf) {
+  // A line of exactly the limit: the transport hands over "zzzz\r" then "\n".
+  DataReader r(1 << 20, 5);
+  EXPECT_FALSE(r.feed("zzzz\r", true));
+  EXPECT_FALSE(r.feed("\n"));
+  EXPECT_FALSE(r.saw_bare_lf());
+  EXPECT_TRUE(r.feed(".\r\n")) << "the end marker after such a line must be recognised";
+  EXPECT_EQ(r.message(), "zzzz\r\n");
+}

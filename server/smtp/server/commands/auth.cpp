@@ -12,6 +12,9 @@ std::optional<std::string> Session::read_auth_line() {
   if (!flush()) return std::nullopt;
   std::string line;
   auto st = io_.read_line(line, 12288, int(cfg_.number("smtp.command_timeout_s") * 1000), true);
+  if (st == net::ReadStatus::Timeout) reply(421, "4.4.2", hostname() + " Timeout exceeded, closing connection");
+  if (st == net::ReadStatus::Stopped) reply(421, "4.3.2", hostname() + " Service shutting down, closing connection");
+  if (st == net::ReadStatus::Partial) reply(500, "5.5.2", "Line too long, closing connection");
   if (st != net::ReadStatus::Line) return std::nullopt;
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
   return line;

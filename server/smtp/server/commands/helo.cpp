@@ -8,6 +8,9 @@ Session::Next Session::cmd_helo(const Command& cmd, bool extended) {
   auto name = std::string(util::trim(cmd.args));
   if (name.empty() || name.find(' ') != std::string::npos)
     return error(501, "5.5.4", std::string("Syntax: ") + (extended ? "EHLO" : "HELO") + " hostname");
+  // The name goes into the Received header: control characters would inject header lines.
+  for (unsigned char c : name)
+    if (c < 33 || c == 127) return error(501, "5.5.2", "Invalid characters in the HELO/EHLO name");
   helo_ = name;
   esmtp_ = extended;
   reset_transaction();

@@ -1,12 +1,26 @@
 // RCPT TO (RFC 5321 §4.1.1.3): the recipient's route is decided here, once.
 #include "smtp/server/session.h"
+#include "util/strings.h"
 
 namespace postern::smtp {
+
+std::string Session::postmaster_domain() const {
+  // The domain of our own host name when we host it, else the first hosted domain.
+  auto host = hostname();
+  auto domains = svc_.policy.hosted_domains();
+  for (const auto& d : domains)
+    if (host == d || (host.size() > d.size() && host.compare(host.size() - d.size() - 1, d.size() + 1, "." + d) == 0))
+      return d;
+  return domains.empty() ? host : domains.front();
+}
 
 Session::Next Session::cmd_rcpt(const Command& cmd) {
   if (!sender_) return error(503, "5.5.1", "Need MAIL before RCPT");
   ParseError perr;
-  auto parsed = parse_path_command(cmd.args, "TO:", false, smtputf8_, perr);
+  std::string args = cmd.args;
+  // RFC 5321 §4.1.1.3: "RCPT TO:<Postmaster>" without a domain means our postmaster.
+  if (util::iequals(args, "TO:<postmaster>")) args = "TO:<postmaster@" + postmaster_domain() + ">";
+  auto parsed = parse_path_command(args, "TO:", false, smtputf8_, perr);
   if (!parsed) return error(perr.code, perr.enhanced, perr.text);
   if (!parsed->params.empty()) return error(555, "5.5.4", "Unsupported parameter " + parsed->params.begin()->first);
   if (accepted_rcpts_ >= size_t(cfg_.number("smtp.max_recipients"))) {
