@@ -40,15 +40,16 @@ RCPT="$USER_LOCAL@$DOMAIN"
 SENDER="sender@$DOMAIN"
 LOOPBACK="127.0.0.1"            # the only address this script ever uses
 
+N_SET=""
 usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) N="${BENCH_N:-300}"; IDLE_SETTLE=1; SAMPLE=20; POLL="${BENCH_POLL:-0.1}"; shift ;;
-    -n) N="$2"; shift 2 ;;
-    -s) SESSIONS="$2"; shift 2 ;;
-    -l) SIZE="$2"; shift 2 ;;
-    --only) ONLY="$2"; shift 2 ;;
+    --quick) [ -n "$N_SET" ] || N="${BENCH_N:-300}"; IDLE_SETTLE=1; SAMPLE=20; POLL="${BENCH_POLL:-0.1}"; shift ;;
+    -n) N="${2:-}"; N_SET=1; shift 2 || shift ;;
+    -s) SESSIONS="${2:-}"; shift 2 || shift ;;
+    -l) SIZE="${2:-}"; shift 2 || shift ;;
+    --only) ONLY="${2:-}"; [ -n "$ONLY" ] || ONLY=invalid; shift 2 || shift ;;
     --keep) KEEP=1; shift ;;
     --trace) TRACE=1; shift ;;
     -h|--help) usage; exit 0 ;;

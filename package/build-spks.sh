@@ -166,7 +166,7 @@ build_arch() {
 
   # package.tgz: top-level names without "./", root-owned, fixed times.
   local tarflags=(--format=gnu --owner=0 --group=0 --numeric-owner --mtime="@$epoch" --sort=name)
-  (cd "$payload" && ls -A | LC_ALL=C sort | tar "${tarflags[@]}" -cf - -T -) | gzip -n -9 >"$spkdir/package.tgz"
+  (cd "$payload" && find . -mindepth 1 -maxdepth 1 -printf '%P\n' | LC_ALL=C sort | tar "${tarflags[@]}" -cf - -T -) | gzip -n -9 >"$spkdir/package.tgz"
 
   # INFO
   local checksum extractsize

@@ -5,7 +5,8 @@ set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsodium-dev
             libspf2-dev nlohmann-json3-dev libcivetweb-dev libgtest-dev libunbound-dev)
-test_pkgs=(python3 python3-pytest python3-pytest-xdist swaks openssl iproute2 procps dnsmasq-base bind9-dnsutils)
+test_pkgs=(python3 python3-pytest python3-pytest-xdist swaks openssl iproute2 procps dnsmasq-base bind9-dnsutils
+           postfix sasl2-bin libsasl2-modules)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-build}" == test ]] && want+=("${test_pkgs[@]}")
@@ -17,6 +18,9 @@ done
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # Postfix is only a test peer (smart host, MX) started from private config folders:
+  # never let its package configure or start a system instance.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi

@@ -19,7 +19,7 @@ packages=(
   # packaging: python3 (icons, library bundling), tar/gzip, readelf (binutils)
   python3 tar gzip binutils
   # tests: pytest, qemu-user for the aarch64/armv7 packages, setpriv (util-linux)
-  python3-pytest qemu-user util-linux
+  python3-pytest qemu-user util-linux shellcheck
 )
 
 missing=()

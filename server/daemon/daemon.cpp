@@ -13,6 +13,9 @@
 #include <mutex>
 #include <thread>
 
+#include <Poco/Runnable.h>
+#include <Poco/ThreadPool.h>
+
 #include "auth/password.h"
 #include "auth/verifier.h"
 #include "config/registry.h"
@@ -72,6 +75,19 @@ class SessionCounter {
   std::mutex mu_;
   std::condition_variable cv_;
   long long active_ = 0;
+};
+
+// A session handed to the thread pool; it deletes itself when the session is over.
+class SessionJob : public Poco::Runnable {
+ public:
+  explicit SessionJob(std::function<void()> body) : body_(std::move(body)) {}
+  void run() override {
+    body_();
+    delete this;
+  }
+
+ private:
+  std::function<void()> body_;
 };
 
 class Server {
@@ -281,23 +297,25 @@ class Server {
       tls = tls_;
     }
     std::string id = "S" + util::new_queue_id().substr(5);
-    try {
-      std::thread([this, fd, ip, ep, cfg, tls, id] {
-        {
-          net::Transport transport(fd, stop_fd_);
-          bool ready = true;
-          if (ep.service == "submissions") {
-            ready = tls && transport.start_tls(tls->raw(), 30000);
-            if (!ready) log::write(log::Service::Smtp, id, "TLS handshake failed with [" + ip + "]");
-          }
-          if (ready) {
-            smtp::Services svc{policy_, verifier_, queue_, [this] { runner_.notify(); }};
-            smtp::Session(transport, svc, {cfg, tls, ep, ip, id}).run();
-          }
+    auto* job = new SessionJob([this, fd, ip, ep, cfg, tls, id] {
+      {
+        net::Transport transport(fd, stop_fd_);
+        bool ready = true;
+        if (ep.service == "submissions") {
+          ready = tls && transport.start_tls(tls->raw(), 30000);
+          if (!ready) log::write(log::Service::Smtp, id, "TLS handshake failed with [" + ip + "]");
         }
-        sessions_.leave();
-      }).detach();
-    } catch (const std::system_error& e) {
+        if (ready) {
+          smtp::Services svc{policy_, verifier_, queue_, [this] { runner_.notify(); }};
+          smtp::Session(transport, svc, {cfg, tls, ep, ip, id}).run();
+        }
+      }
+      sessions_.leave();
+    });
+    try {
+      session_threads_.start(*job);
+    } catch (const std::exception& e) {
+      delete job;
       ::close(fd);
       sessions_.leave();
       log::write(log::Service::Smtp, id, std::string("cannot start session: ") + e.what());
@@ -339,6 +357,10 @@ class Server {
   queue::Runner runner_;
   net::Acceptor acceptor_;
   SessionCounter sessions_;
+  // XXX: one thread per SMTP session (bounded by smtp.max_connections); reused across
+  // connections so a burst does not pay thread creation each time. IMAP will need an event
+  // loop instead, and SMTP can move onto it then.
+  Poco::ThreadPool session_threads_{2, 5000, 60, 512 * 1024};
   std::mutex mu_;
   config::SnapshotPtr config_;
   tls::ServerContextPtr tls_;

@@ -6,10 +6,7 @@ namespace postern::daemon {
 
 void DnsService::configure(const config::Snapshot& cfg) {
   dns::UnboundOptions opt;
-  std::string error;
-  auto servers = dns::parse_nameservers(cfg.text("dns.nameservers"), error);
-  if (!servers) throw std::runtime_error("dns.nameservers: " + error);
-  opt.nameservers = *servers;
+  opt.nameservers = util::split_list(cfg.text("dns.nameservers"));  // checked by the resolver
   opt.trust_anchor_file = cfg.text("dns.dnssec_trust_anchor");
   opt.timeout = std::chrono::seconds(cfg.number("dns.timeout_s"));
   auto stack = std::make_shared<Stack>();

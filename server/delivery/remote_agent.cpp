@@ -53,8 +53,7 @@ RemoteAgent::Target RemoteAgent::host_target(smtp::Hop base, const std::string& 
   Target t;
   base.name = host;
   if (util::IpAddress::parse(host)) {
-    base.ip = host;
-    base.name.clear();  // no name to check the certificate against: verification needs a name
+    base.ip = host;  // the certificate must then name this IP address to verify
     t.hops.push_back(base);
     return t;
   }

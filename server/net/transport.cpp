@@ -1,6 +1,7 @@
 #include "net/transport.h"
 
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -47,6 +48,16 @@ ReadStatus Transport::fill(long long deadline_ms, bool interruptible) {
     pos_ = 0;
   }
   char chunk[16384];
+  // In a dialogue the next bytes are rarely there yet when we look: wait first, then read,
+  // which saves a failed read per command (syscalls are costly on a small NAS CPU).
+  if (!ssl_ || SSL_pending(ssl_) == 0) {
+    switch (wait_for(POLLIN, deadline_ms, interruptible)) {
+      case Wait::Ready: break;
+      case Wait::Timeout: return ReadStatus::Timeout;
+      case Wait::Stopped: return ReadStatus::Stopped;
+      case Wait::Error: return ReadStatus::Error;
+    }
+  }
   for (;;) {
     ssize_t n;
     short want = POLLIN;
@@ -148,9 +159,14 @@ bool Transport::start_tls_client(SSL_CTX* ctx, const std::string& host, int time
   pos_ = 0;
   ssl_ = SSL_new(ctx);
   if (!ssl_ || SSL_set_fd(ssl_, fd_) != 1) return false;
-  if (!host.empty() && host.find_first_not_of("0123456789.:") != std::string::npos) {
-    SSL_set_tlsext_host_name(ssl_, host.c_str());
-    SSL_set1_host(ssl_, host.c_str());
+  if (!host.empty()) {
+    if (host.find_first_not_of("0123456789abcdefABCDEF.:") == std::string::npos && host.find_first_of(".:") != std::string::npos) {
+      // An IP address: no SNI (RFC 6066 forbids it); the certificate must name the IP.
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_), host.c_str());
+    } else {
+      SSL_set_tlsext_host_name(ssl_, host.c_str());
+      SSL_set1_host(ssl_, host.c_str());
+    }
   }
   return handshake(false, timeout_ms);
 }

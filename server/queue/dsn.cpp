@@ -46,7 +46,8 @@ std::string build_dsn(const BounceInput& in, const std::string& message_id, std:
     if (!f.original.empty() && f.original != f.recipient) m += "Original-Recipient: rfc822; " + f.original + "\r\n";
     m += in.delayed ? "Action: delayed\r\n" : "Action: failed\r\n";
     m += "Status: " + f.status + "\r\n";
-    if (!f.remote_mta.empty()) m += "Remote-MTA: dns; " + f.remote_mta + "\r\n";
+    // "mx.example.net[192.0.2.1]:25" in logs; the DSN field wants the host name alone.
+    if (!f.remote_mta.empty()) m += "Remote-MTA: dns; " + f.remote_mta.substr(0, f.remote_mta.find('[')) + "\r\n";
     m += "Diagnostic-Code: smtp; " + f.diagnostic + "\r\n";
   }
   m += "\r\n";

@@ -110,6 +110,12 @@ void Runner::worker_loop() {
     if (--busy_destinations_[task.destination] == 0) busy_destinations_.erase(task.destination);
     for (const auto& e : task.envelopes) in_flight_.erase(e.id);
     work_.notify_all();  // a destination slot is free again
+    if (tasks_.empty()) {
+      // The batch is done: scan again now rather than at the next tick, so a backlog drains
+      // at the speed of delivery, not at one scan per second.
+      poked_ = true;
+      wake_.notify_one();
+    }
   }
 }
 
@@ -134,7 +140,8 @@ void Runner::run_task(const Task& task) {
       const auto& env = envs[i];
       const auto& out = outcomes[i];
       std::string who = "to=<" + env.recipient + "> route=" + route_name(env.route) +
-                        (env.transport.empty() ? "" : "/" + env.transport);
+                        (env.transport.empty() ? "" : "/" + env.transport) +
+                        (out.remote_mta.empty() ? "" : " relay=" + out.remote_mta);
       if (out.status == Outcome::Delivered) {
         done.push_back(env.id);
         log::write(log::Service::Delivery, env.message_id, who + " status=sent " + out.detail);

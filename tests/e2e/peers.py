@@ -290,7 +290,11 @@ class PostfixSmarthost:
       loginonly - like starttls, but offers only AUTH LOGIN.
     Mail for DOMAIN is delivered into one Maildir (see messages());
     recipients whose local part starts with "hard" get 550, with "soft" 450 at RCPT.
-    Users: {"name@realm": password} in a Cyrus sasldb (mech_list PLAIN LOGIN)."""
+    Users: {"name@realm": password} in a Cyrus sasldb (mech_list PLAIN LOGIN).
+
+    Debian's Postfix (patch 07_sasl_config) makes Cyrus read smtpd.conf from
+    $config_directory/sasl/ and ignores cyrus_sasl_config_path, so the SASL files live in
+    etc/sasl/ of the private instance; nothing is written under /etc."""
 
     def __init__(self, users=None, domain="remote.test", hostname="smarthost.test",
                  names=("smarthost.test", "localhost")):

@@ -260,6 +260,23 @@ def test_silent_peer_times_out_after_command_timeout_then_delivers_once(daemon_f
         assert len(sink.messages_with(marker)) == 1
 
 
+def test_command_timeout_bounds_a_stalled_attempt(daemon_factory):
+    """The peer goes silent (smtp-sink -w 60 answers nothing for 60 s once DATA came;
+    its MAIL and RCPT replies wait in its pipelining buffer). With command_timeout_s=5 the
+    attempt must give up after about 5 s, not wait 5 s again for every reply still
+    outstanding and once more for the QUIT."""
+    import time
+    with SmtpSink(extra=("-w", "60")) as sink:
+        d = via(sink, daemon_factory, delivery__command_timeout_s=5)
+        rcpts = [f"r{i}@remote.test" for i in range(5)]
+        start = time.monotonic()
+        qid, _ = send(d, rcpts)
+        line = wait_delivery(d, qid, rcpts[0], "deferred", timeout=120)
+        elapsed = time.monotonic() - start
+        assert "timeout" in line, line
+        assert elapsed < 12, f"a 5 s command timeout took {elapsed:.0f} s to end the attempt"
+
+
 # ----------------------------------------------------------------------------- admin
 def test_hold_keeps_message_until_release(sink, daemon_factory):
     d = via(sink, daemon_factory, queue__retry_min_s=1, queue__retry_max_s=1)

@@ -110,3 +110,15 @@ def test_toolchain_files_point_each_compiler_at_its_sysroot():
     for needle in ("CMAKE_SYSROOT", "CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY",
                    "CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER", "PKG_CONFIG_SYSROOT_DIR"):
         assert needle in common
+
+
+def test_shell_scripts_pass_shellcheck():
+    scripts = sorted((ROOT / "package" / "scripts").iterdir()) + [
+        ROOT / "package" / "payload" / "bin" / "postern",
+        ROOT / "package" / "payload" / "share" / "postern" / "privileged-ports.sh",
+        ROOT / "package" / "build-spks.sh",
+        *sorted((ROOT / "toolchains").glob("*.sh")),
+    ]
+    r = subprocess.run(["shellcheck", "-x", "-s", "bash", *map(str, scripts)],
+                       cwd=ROOT / "package" / "scripts", capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -1,6 +1,7 @@
 #include "smtp/client/client_session.h"
 
 #include <memory>
+#include <optional>
 
 #include "net/connect.h"
 #include "net/transport.h"
@@ -17,14 +18,23 @@ class Conversation {
   Conversation(net::Transport& io, const ClientOptions& opt) : io_(io), opt_(opt) {}
 
   ServerReply read() {
+    // Once the connection failed, every outstanding reply fails at once: a silent server
+    // must cost one timeout per attempt, not one per pipelined command.
+    if (dead_) return *dead_;
     ReplyParser parser;
     std::string line;
     for (;;) {
       auto st = io_.read_line(line, 4096, opt_.command_timeout_ms, false);
-      if (st != net::ReadStatus::Line) return {421, "4.4.2", st == net::ReadStatus::Timeout ? "timeout waiting for the server" : "connection lost"};
+      if (st != net::ReadStatus::Line) {
+        dead_ = ServerReply{421, "4.4.2", st == net::ReadStatus::Timeout ? "timeout waiting for the server" : "connection lost"};
+        return *dead_;
+      }
       while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
       auto step = parser.feed(line);
-      if (step == ReplyParser::Step::Malformed) return {421, "4.5.0", "malformed reply: " + line.substr(0, 100)};
+      if (step == ReplyParser::Step::Malformed) {
+        dead_ = ServerReply{421, "4.5.0", "malformed reply: " + line.substr(0, 100)};
+        return *dead_;
+      }
       if (step == ReplyParser::Step::Done) {
         const auto& r = parser.reply();
         last_lines_ = r.lines;
@@ -33,10 +43,15 @@ class Conversation {
     }
   }
 
-  bool send(const std::string& data) { return io_.write(data, opt_.command_timeout_ms); }
+  bool send(const std::string& data) {
+    if (dead_) return false;
+    if (io_.write(data, opt_.command_timeout_ms)) return true;
+    dead_ = ServerReply{421, "4.4.2", "connection lost"};
+    return false;
+  }
 
   ServerReply command(const std::string& line) {
-    if (!send(line + "\r\n")) return {421, "4.4.2", "connection lost"};
+    if (!send(line + "\r\n")) return *dead_;
     return read();
   }
 
@@ -46,6 +61,7 @@ class Conversation {
   net::Transport& io_;
   const ClientOptions& opt_;
   std::vector<std::string> last_lines_;
+  std::optional<ServerReply> dead_;
 };
 
 struct Extensions {
@@ -202,14 +218,13 @@ Transfer send_message(const Hop& hop, const ClientOptions& opt, const std::strin
   if (!mail_reply.positive()) {
     if (ext.pipelining && replies.back().code == 354) c.send(".\r\n");
     c.command("QUIT");
-    return fail(t, mail_reply.code, mail_reply.enhanced, where + " said: " + mail_reply.text);
+    return fail(t, mail_reply.code, mail_reply.enhanced, mail_reply.text);
   }
   t.per_recipient = true;
   bool any_accepted = false;
   for (size_t i = 0; i < recipients.size(); ++i) {
     ServerReply r = i + 1 < replies.size() ? replies[i + 1] : ServerReply{421, "4.4.2", "no reply"};
     if (r.positive()) any_accepted = true;
-    r.text = where + " said: " + r.text;
     t.recipients.push_back(r);
   }
   if (!any_accepted) {
@@ -224,7 +239,7 @@ Transfer send_message(const Hop& hop, const ClientOptions& opt, const std::strin
     else final_reply = c.read();
   }
   for (auto& r : t.recipients)
-    if (r.positive()) r = {final_reply.code, final_reply.enhanced, where + " said: " + final_reply.text};
+    if (r.positive()) r = final_reply;
   c.command("QUIT");
   return t;
 }

@@ -20,6 +20,7 @@ TEST(Dsn, Rfc3464Structure) {
   EXPECT_NE(m.find("Original-Recipient: rfc822; team@example.test\r\n"), std::string::npos);
   EXPECT_NE(m.find("Action: failed\r\nStatus: 5.1.1\r\n"), std::string::npos);
   EXPECT_NE(m.find("Diagnostic-Code: smtp; 550 5.1.1 user unknown\r\n"), std::string::npos);
+  EXPECT_NE(m.find("Remote-MTA: dns; mx.far.test\r\n"), std::string::npos);
   EXPECT_NE(m.find("Subject: hello\r\n"), std::string::npos);
   EXPECT_EQ(m.find("secret body"), std::string::npos);  // headers only are returned
   EXPECT_NE(m.find("To: <alice@example.test>"), std::string::npos);
