@@ -50,35 +50,50 @@ RetryPolicy Runner::policy() {
 }
 
 void Runner::schedule_loop() {
+  constexpr size_t kLocalMessagesPerTask = 32;
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     poked_ = false;
     lock.unlock();
-    std::map<std::pair<std::string, std::string>, Task> groups;
+    // (destination, message id) -> envelopes, in scan order (oldest first).
+    std::vector<std::pair<std::string, std::vector<Envelope>>> found;
+    std::map<std::pair<std::string, std::string>, size_t> index;
+    std::map<std::string, Route> route_of;
     try {
       for (const auto& [route, agent] : agents_) {
         for (auto& env : store_.due(route, std::time(nullptr), 512)) {
           auto at = env.recipient.rfind('@');
           std::string destination = std::string(route_name(route)) + "/" + env.transport + "/" +
                                     (route == Route::Local ? "" : env.recipient.substr(at + 1));
-          auto& task = groups[{env.message_id, destination}];
-          task.message_id = env.message_id;
-          task.route = route;
-          task.destination = destination;
-          task.envelopes.push_back(std::move(env));
+          route_of[destination] = route;
+          auto key = std::make_pair(destination, env.message_id);
+          auto it = index.find(key);
+          if (it == index.end()) {
+            index[key] = found.size();
+            found.push_back({destination, {}});
+            it = index.find(key);
+          }
+          found[it->second].second.push_back(std::move(env));
         }
       }
     } catch (const std::exception& e) {
       log::write(log::Service::Delivery, "-", std::string("queue scan failed: ") + e.what());
     }
     lock.lock();
-    for (auto& [key, task] : groups) {
-      auto& envs = task.envelopes;
+    std::map<std::string, size_t> open_local;  // destination -> index in tasks_ still being filled
+    for (auto& [destination, envs] : found) {
       envs.erase(std::remove_if(envs.begin(), envs.end(), [&](const Envelope& e) { return in_flight_.count(e.id) > 0; }),
                  envs.end());
       if (envs.empty()) continue;
       for (const auto& e : envs) in_flight_.insert(e.id);
-      tasks_.push_back(std::move(task));
+      Route route = route_of[destination];
+      auto open = open_local.find(destination);
+      if (route == Route::Local && open != open_local.end() && tasks_[open->second].messages.size() < kLocalMessagesPerTask) {
+        tasks_[open->second].messages.push_back(std::move(envs));
+        continue;
+      }
+      tasks_.push_back(Task{route, destination, {std::move(envs)}});
+      if (route == Route::Local) open_local[destination] = tasks_.size() - 1;
     }
     if (!tasks_.empty()) work_.notify_all();
     // Re-scan when poked, or once a second for retries whose time has come.
@@ -108,7 +123,8 @@ void Runner::worker_loop() {
     run_task(task);
     lock.lock();
     if (--busy_destinations_[task.destination] == 0) busy_destinations_.erase(task.destination);
-    for (const auto& e : task.envelopes) in_flight_.erase(e.id);
+    for (const auto& msg : task.messages)
+      for (const auto& e : msg) in_flight_.erase(e.id);
     work_.notify_all();  // a destination slot is free again
     if (tasks_.empty()) {
       // The batch is done: scan again now rather than at the next tick, so a backlog drains
@@ -120,62 +136,77 @@ void Runner::worker_loop() {
 }
 
 void Runner::run_task(const Task& task) {
-  const auto& envs = task.envelopes;
-  try {
-    auto body = store_.body(task.message_id);
-    if (!body) return;  // removed meanwhile (queue delete)
-    std::vector<Outcome> outcomes;
+  auto p = policy();
+  std::vector<int64_t> done;
+  for (const auto& envs : task.messages) {
     try {
-      outcomes = agents_.at(task.route)(envs, *body);
+      auto ids = deliver_message(task.route, envs, p);
+      done.insert(done.end(), ids.begin(), ids.end());
     } catch (const std::exception& e) {
-      outcomes.assign(envs.size(), Outcome{Outcome::TempFail, e.what(), "4.3.0", ""});
+      log::write(log::Service::Delivery, envs.front().message_id, std::string("delivery bookkeeping failed: ") + e.what());
     }
-    outcomes.resize(envs.size(), Outcome{Outcome::TempFail, "no result from the delivery agent", "4.3.0", ""});
-
-    auto p = policy();
-    int64_t now = std::time(nullptr);
-    std::vector<int64_t> done;
-    std::vector<FailedRecipient> failed, delayed;
-    for (size_t i = 0; i < envs.size(); ++i) {
-      const auto& env = envs[i];
-      const auto& out = outcomes[i];
-      std::string who = "to=<" + env.recipient + "> route=" + route_name(env.route) +
-                        (env.transport.empty() ? "" : "/" + env.transport) +
-                        (out.remote_mta.empty() ? "" : " relay=" + out.remote_mta);
-      if (out.status == Outcome::Delivered) {
-        done.push_back(env.id);
-        log::write(log::Service::Delivery, env.message_id, who + " status=sent " + out.detail);
-        continue;
-      }
-      bool expired = out.status == Outcome::TempFail && now - env.received_at >= p.max_lifetime_s;
-      if (out.status == Outcome::PermFail || expired) {
-        done.push_back(env.id);
-        std::string status = expired ? "4.4.7" : (out.enhanced.empty() ? "5.0.0" : out.enhanced);
-        std::string why = expired ? "delivery time expired; last error: " + out.detail : out.detail;
-        failed.push_back({env.recipient, env.original, status, why, out.remote_mta});
-        log::write(log::Service::Delivery, env.message_id, who + " status=" + (expired ? "expired " : "bounced ") + why);
-        continue;
-      }
-      int64_t delay = p.min_backoff_s;
-      for (int k = 0; k < env.attempts && delay < p.max_backoff_s; ++k) delay *= 2;
-      delay = std::min(delay, p.max_backoff_s);
-      bool warn = p.delay_warning_s > 0 && !env.warned && now - env.received_at >= p.delay_warning_s;
-      if (warn) delayed.push_back({env.recipient, env.original, out.enhanced.empty() ? "4.0.0" : out.enhanced, out.detail, out.remote_mta});
-      store_.mark_deferred(env.id, now + delay, out.detail, warn).get();
-      log::write(log::Service::Delivery, env.message_id,
-                 who + " status=deferred retry_in=" + std::to_string(delay) + "s " + out.detail);
-    }
-    if (!failed.empty()) {
-      if (envs.front().sender.empty())
-        log::write(log::Service::Delivery, task.message_id, "no bounce: the message had the null sender");
-      else if (bounce_)
-        bounce_(envs.front(), failed, *body, false);
-    }
-    if (!delayed.empty() && !envs.front().sender.empty() && bounce_) bounce_(envs.front(), delayed, *body, true);
+  }
+  try {
+    // One commit for the whole task: with group commit, one fsync for many deliveries.
     if (!done.empty()) store_.mark_delivered(done).get();
   } catch (const std::exception& e) {
-    log::write(log::Service::Delivery, task.message_id, std::string("delivery bookkeeping failed: ") + e.what());
+    log::write(log::Service::Delivery, "-", std::string("cannot record deliveries (they will be retried): ") + e.what());
   }
+}
+
+std::vector<int64_t> Runner::deliver_message(Route route, const std::vector<Envelope>& envs, const RetryPolicy& p) {
+  std::vector<int64_t> done;
+  auto body = store_.body(envs.front().message_id);
+  if (!body) return done;  // removed meanwhile (queue delete)
+  std::vector<Outcome> outcomes;
+  try {
+    outcomes = agents_.at(route)(envs, *body);
+  } catch (const std::exception& e) {
+    outcomes.assign(envs.size(), Outcome{Outcome::TempFail, e.what(), "4.3.0", ""});
+  }
+  outcomes.resize(envs.size(), Outcome{Outcome::TempFail, "no result from the delivery agent", "4.3.0", ""});
+
+  int64_t now = std::time(nullptr);
+  std::vector<FailedRecipient> failed, delayed;
+  for (size_t i = 0; i < envs.size(); ++i) {
+    const auto& env = envs[i];
+    const auto& out = outcomes[i];
+    std::string who = "to=<" + env.recipient + "> route=" + route_name(env.route) +
+                      (env.transport.empty() ? "" : "/" + env.transport) +
+                      (out.remote_mta.empty() ? "" : " relay=" + out.remote_mta);
+    if (out.status == Outcome::Delivered) {
+      done.push_back(env.id);
+      log::write(log::Service::Delivery, env.message_id, who + " status=sent " + out.detail);
+      continue;
+    }
+    bool expired = out.status == Outcome::TempFail && now - env.received_at >= p.max_lifetime_s;
+    if (out.status == Outcome::PermFail || expired) {
+      done.push_back(env.id);
+      std::string status = expired ? "4.4.7" : (out.enhanced.empty() ? "5.0.0" : out.enhanced);
+      std::string why = expired ? "delivery time expired; last error: " + out.detail : out.detail;
+      failed.push_back({env.recipient, env.original, status, why, out.remote_mta});
+      log::write(log::Service::Delivery, env.message_id, who + " status=" + (expired ? "expired " : "bounced ") + why);
+      continue;
+    }
+    int64_t delay = p.min_backoff_s;
+    for (int k = 0; k < env.attempts && delay < p.max_backoff_s; ++k) delay *= 2;
+    delay = std::min(delay, p.max_backoff_s);
+    bool warn = p.delay_warning_s > 0 && !env.warned && now - env.received_at >= p.delay_warning_s;
+    if (warn) delayed.push_back({env.recipient, env.original, out.enhanced.empty() ? "4.0.0" : out.enhanced, out.detail, out.remote_mta});
+    store_.mark_deferred(env.id, now + delay, out.detail, warn).get();
+    log::write(log::Service::Delivery, env.message_id,
+               who + " status=deferred retry_in=" + std::to_string(delay) + "s " + out.detail);
+  }
+  // The bounce is queued before the failed recipients leave the queue, so a crash in
+  // between repeats the bounce rather than losing it.
+  if (!failed.empty()) {
+    if (envs.front().sender.empty())
+      log::write(log::Service::Delivery, envs.front().message_id, "no bounce: the message had the null sender");
+    else if (bounce_)
+      bounce_(envs.front(), failed, *body, false);
+  }
+  if (!delayed.empty() && !envs.front().sender.empty() && bounce_) bounce_(envs.front(), delayed, *body, true);
+  return done;
 }
 
 }  // namespace postern::queue

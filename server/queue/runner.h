@@ -54,15 +54,18 @@ class Runner {
   void set_policy(const RetryPolicy& p);
 
  private:
+  // Work for one worker: one or more messages (local delivery packs several, so they
+  // share one queue commit), each with its envelopes on one route and destination.
   struct Task {
-    std::string message_id;
     Route route;
-    std::string destination;  // route + transport + domain of the first recipient
-    std::vector<Envelope> envelopes;
+    std::string destination;  // route + transport + recipient domain
+    std::vector<std::vector<Envelope>> messages;
   };
   void schedule_loop();
   void worker_loop();
   void run_task(const Task& task);
+  // Delivers one message's envelopes; returns the ids to remove from the queue.
+  std::vector<int64_t> deliver_message(Route route, const std::vector<Envelope>& envs, const RetryPolicy& p);
   RetryPolicy policy();
 
   QueueStore& store_;

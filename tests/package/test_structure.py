@@ -387,3 +387,34 @@ def test_ca_certificates_are_shipped_and_used(spk):
     assert bundle.count(b"-----BEGIN CERTIFICATE-----") > 100, "CA bundle missing or tiny"
     assert "SSL_CERT_FILE=${SSL_CERT_FILE:-$root/share/postern/ca-certificates.crt}" in \
         spk.payload["bin/postern"].decode()
+
+
+def test_translated_wizards_match_the_english_ones(spk):
+    """Same keys, types and validators; only the texts differ (and are translated)."""
+    def skeleton(node):
+        if isinstance(node, dict):
+            return {k: skeleton(v) for k, v in node.items() if k not in ("desc", "step_title", "errorText")}
+        if isinstance(node, list):
+            return [skeleton(v) for v in node]
+        return node
+
+    def texts(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in ("desc", "step_title", "errorText"):
+                    yield v
+                else:
+                    yield from texts(v)
+        elif isinstance(node, list):
+            for v in node:
+                yield from texts(v)
+
+    for base in ("install_uifile", "uninstall_uifile"):
+        en = json_file(spk, f"WIZARD_UIFILES/{base}")
+        for lang in ("fre", "jpn"):
+            name = f"WIZARD_UIFILES/{base}_{lang}"
+            assert name in spk.files, f"{name} missing"
+            other = json_file(spk, name)
+            assert skeleton(other) == skeleton(en), f"{name} differs from {base} beyond its texts"
+            untranslated = [a for a, b in zip(texts(en), texts(other)) if a == b and a != "Ports"]
+            assert not untranslated, f"{name}: untranslated {untranslated}"
