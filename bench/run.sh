@@ -11,7 +11,7 @@
 # performance target is reported but is not a failure.
 #
 # Usage: bench/run.sh [--quick] [-n N] [-s SESSIONS] [-l SIZE]
-#                     [--only postfix|postern] [--keep] [--trace]
+#                     [-r ROUNDS] [--only postfix|postern] [--keep] [--trace]
 # See bench/README.md.
 set -euo pipefail
 
@@ -35,8 +35,7 @@ POLL="${BENCH_POLL:-0.5}"                         # s between Maildir counts whi
 BUILD_DIR="${POSTERN_BUILD_DIR:-$ROOT/build}"
 POSTERN_BIN="${POSTERN_BIN:-}"  # set to skip the cmake build and use this binary
 DOMAIN="example.test"
-USER_LOCAL="bench1"
-RCPT="$USER_LOCAL@$DOMAIN"
+ROUNDS="${BENCH_ROUNDS:-1}"     # alternating rounds (postfix, postern, postfix, ...); best of them counts
 SENDER="sender@$DOMAIN"
 LOOPBACK="127.0.0.1"            # the only address this script ever uses
 
@@ -49,6 +48,7 @@ while [ $# -gt 0 ]; do
     -n) N="${2:-}"; N_SET=1; shift 2 || shift ;;
     -s) SESSIONS="${2:-}"; shift 2 || shift ;;
     -l) SIZE="${2:-}"; shift 2 || shift ;;
+    -r) ROUNDS="${2:-}"; shift 2 || shift ;;
     --only) ONLY="${2:-}"; [ -n "$ONLY" ] || ONLY=invalid; shift 2 || shift ;;
     --keep) KEEP=1; shift ;;
     --trace) TRACE=1; shift ;;
@@ -57,7 +57,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$ONLY" in ""|postfix|postern) ;; *) echo "run.sh: --only takes postfix or postern" >&2; exit 2 ;; esac
-for v in N SESSIONS SIZE; do
+for v in N SESSIONS SIZE ROUNDS; do
   case "${!v}" in ''|*[!0-9]*|0) echo "run.sh: $v must be a positive integer" >&2; exit 2 ;; esac
 done
 run_postfix() { [ "$ONLY" != postern ]; }
@@ -217,6 +217,12 @@ wait_smtp() {
 rss_kb() { awk '/^VmRSS:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_kb() { awk '/^VmHWM:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 pss_kb() { awk '/^Pss:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
+# "anon X MB + file Y MB, N threads" of one process: what its RSS is made of.
+rss_parts() {
+  awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } /^RssShmem:/ { s = $2 } /^Threads:/ { t = $2 }
+       END { printf "anon %.1f MB + file %.1f MB + shmem %.1f MB, %d threads", a / 1024, f / 1024, s / 1024, t }' \
+    "/proc/$1/status" 2>/dev/null || echo "?"
+}
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 # A process and all its descendants.
 proc_tree() {
@@ -292,16 +298,16 @@ verify_maildir() {
 }
 
 # ------------------------------------------------------------ load driver
-# run_load NAME PORT MAILDIR_NEW PID_TO_WATCH -> sets R_INGEST_S, R_DELIV_S, R_OK
+# run_load NAME PORT MAILDIR_NEW PID_TO_WATCH RCPT -> sets R_INGEST_S, R_DELIV_S, R_OK, ...
 run_load() {
-  local name="$1" port="$2" dir="$3" pid="$4" t0 t1 t2 rc=0 cnt=0 deadline errf
+  local name="$1" port="$2" dir="$3" pid="$4" rcpt="$5" t0 t1 t2 rc=0 cnt=0 deadline errf
   errf="$TMP/smtp-source.$name.err"
   R_OK=1; R_INGEST_S=""; R_DELIV_S=""; R_AT_INGEST=""; R_CPU=""; R_LOAD=""
   local c0 c1
   R_LOAD="$(cut -d' ' -f1 /proc/loadavg)"
   cnt="$(count_new "$dir")"
   [ "$cnt" -eq 0 ] || { log "$name: maildir not empty before the load ($cnt files)"; R_OK=0; return; }
-  log "$name: smtp-source -s $SESSIONS -m $N -l $SIZE -> $LOOPBACK:$port"
+  log "$name: smtp-source -s $SESSIONS -m $N -l $SIZE -t $rcpt -> $LOOPBACK:$port"
   c0="$(tree_cpu "$pid")"
   t0="$(now)"
   TRACER=""
@@ -311,7 +317,7 @@ run_load() {
   fi
   # In the background + wait, so that a signal to this script is handled at once.
   timeout "$LOAD_TIMEOUT" smtp-source -s "$SESSIONS" -m "$N" -l "$SIZE" \
-    -f "$SENDER" -t "$RCPT" "$LOOPBACK:$port" >"$errf" 2>&1 &
+    -f "$SENDER" -t "$rcpt" "$LOOPBACK:$port" >"$errf" 2>&1 &
   LOADER=$!
   wait "$LOADER" || rc=$?
   LOADER=""
@@ -353,7 +359,11 @@ run_load() {
     awk '{ printf "  %6.1fs %6d %+6d\n", $1, $2, $2 - p; p = $2 }' "$TMP/trace.$name" >&2
   fi
   R_DELIV_S="$(fsub "$t2" "$t0")"
-  R_CPU="$(awk -v a="$c0" -v b="$c1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz }')"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    R_CPU="$(awk -v a="$c0" -v b="$c1" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / hz }')"
+  else
+    R_CPU="-"   # the daemon is gone: its CPU time went with it
+  fi
   if [ "$cnt" -lt "$N" ]; then
     log "$name: only $cnt of $N messages delivered to $dir"
     R_OK=0; R_DELIV_S="-"
@@ -387,7 +397,8 @@ if run_postern; then
 fi
 
 # ------------------------------------------------------------ Postfix start
-PF_PORT=""; PF_MASTER=""; PF_NEW=""
+PF_PORT=""; PF_MASTER=""
+rcpt_of() { echo "bench$1@$DOMAIN"; }   # round r delivers to its own user/Maildir
 if run_postfix; then
   if [ -f /etc/postfix/main.cf ] || [ -f /var/spool/postfix/pid/master.pid ]; then
     log "note: a system Postfix configuration/instance exists; it is left alone (private instance uses its own dirs and ports)"
@@ -431,7 +442,7 @@ virtual_uid_maps = static:65534
 virtual_gid_maps = static:65534
 EOF
   # Trailing slash = Maildir.
-  echo "$RCPT $DOMAIN/$USER_LOCAL/" >"$POSTFIX_CONF/vmailbox"
+  for r in $(seq 1 "$ROUNDS"); do echo "$(rcpt_of "$r") $DOMAIN/bench$r/"; done >"$POSTFIX_CONF/vmailbox"
   cat >"$POSTFIX_CONF/master.cf" <<EOF
 $LOOPBACK:$PF_PORT inet n - n - - smtpd
 pickup    unix  n       -       n       60      1       pickup
@@ -468,18 +479,19 @@ EOF
   [ -n "$PF_MASTER" ] || die "Postfix master did not start"
   wait_smtp "$PF_PORT" "$START_TIMEOUT" "$PF_MASTER" || die "Postfix does not answer SMTP on $LOOPBACK:$PF_PORT"
   PF_VERSION="$(postconf -c "$POSTFIX_CONF" -h mail_version 2>/dev/null || echo '?')"
-  PF_NEW="$PF/mail/$DOMAIN/$USER_LOCAL/new"
 fi
 
 # ------------------------------------------------------------ Postern start
-PT_PORT=""; PT_NEW=""
+PT_PORT=""
 if run_postern; then
   PT_DATA="$TMP/postern"
   mkdir -p "$PT_DATA"
   pt() { "$POSTERN_BIN" "$@" >>"$TMP/postern-cli.log" 2>&1 || { cat "$TMP/postern-cli.log" >&2; die "postern $* failed"; }; }
   pt domain --data-dir "$PT_DATA" add "$DOMAIN"
-  printf 'bench-password' | "$POSTERN_BIN" user --data-dir "$PT_DATA" add "$RCPT" --password-stdin \
-    >>"$TMP/postern-cli.log" 2>&1 || { cat "$TMP/postern-cli.log" >&2; die "postern user add failed"; }
+  for r in $(seq 1 "$ROUNDS"); do
+    printf 'bench-password' | "$POSTERN_BIN" user --data-dir "$PT_DATA" add "$(rcpt_of "$r")" --password-stdin \
+      >>"$TMP/postern-cli.log" 2>&1 || { cat "$TMP/postern-cli.log" >&2; die "postern user add failed"; }
+  done
   PT_PORT="$(free_port)"
   pt config --data-dir "$PT_DATA" set smtp.listen "$LOOPBACK:$PT_PORT"
   for k in submission submissions imap imaps admin; do
@@ -492,58 +504,83 @@ if run_postern; then
   # Nothing may listen outside loopback.
   nonlo="$(ss -Hltnp 2>/dev/null | grep "pid=$POSTERN_PID," | awk '{ print $4 }' | grep -Ev '^(127\.0\.0\.1|\[::1\]):' || true)"
   [ -z "$nonlo" ] || die "Postern listens on a non-loopback address: $nonlo"
-  PT_NEW="$PT_DATA/mail/$DOMAIN/$USER_LOCAL/new"
 fi
 
 # ------------------------------------------------------------ idle memory
 sleep "$IDLE_SETTLE"
-if run_postern; then PT_RSS0="$(tree_mem "$POSTERN_PID")"; fi
+if run_postern; then PT_RSS0="$(tree_mem "$POSTERN_PID")"; PT_PARTS0="$(rss_parts "$POSTERN_PID")"; fi
 if run_postfix; then PF_MEM0="$(tree_mem "$PF_MASTER")"; fi
 
 # ------------------------------------------------------------ load
 LOAD0="$(cut -d' ' -f1 /proc/loadavg)"
 PF_OK=1; PT_OK=1
-if run_postfix; then
-  run_load postfix "$PF_PORT" "$PF_NEW" "$PF_MASTER"
-  PF_OK="$R_OK"; PF_IN="$R_INGEST_S"; PF_DE="$R_DELIV_S"; PF_AT="$R_AT_INGEST"; PF_CPU="$R_CPU"; PF_LOAD="$R_LOAD"
-fi
-if run_postern; then
-  run_load postern "$PT_PORT" "$PT_NEW" "$POSTERN_PID"
-  PT_OK="$R_OK"; PT_IN="$R_INGEST_S"; PT_DE="$R_DELIV_S"; PT_AT="$R_AT_INGEST"; PT_CPU="$R_CPU"; PT_LOAD="$R_LOAD"
-fi
+declare -a PF_IN PF_DE PF_AT PF_CPU PT_IN PT_DE PT_AT PT_CPU
+for r in $(seq 1 "$ROUNDS"); do
+  [ "$ROUNDS" = 1 ] || log "round $r of $ROUNDS"
+  if run_postfix; then
+    run_load postfix "$PF_PORT" "$PF/mail/$DOMAIN/bench$r/new" "$PF_MASTER" "$(rcpt_of "$r")"
+    [ "$R_OK" = 1 ] || PF_OK=0
+    PF_IN[r]="$R_INGEST_S"; PF_DE[r]="$R_DELIV_S"; PF_AT[r]="$R_AT_INGEST"; PF_CPU[r]="$R_CPU"
+  fi
+  if run_postern; then
+    run_load postern "$PT_PORT" "$PT_DATA/mail/$DOMAIN/bench$r/new" "$POSTERN_PID" "$(rcpt_of "$r")"
+    [ "$R_OK" = 1 ] || PT_OK=0
+    PT_IN[r]="$R_INGEST_S"; PT_DE[r]="$R_DELIV_S"; PT_AT[r]="$R_AT_INGEST"; PT_CPU[r]="$R_CPU"
+  fi
+  # A daemon that is gone cannot be measured any further.
+  if run_postfix && [ "$PF_OK" != 1 ]; then break; fi
+  if run_postern && [ "$PT_OK" != 1 ]; then break; fi
+done
+# Best (shortest) time over the rounds: other load on the machine only ever slows a run down.
+best() { local x m=""; for x in "$@"; do case "$x" in ''|-) continue ;; esac
+  if [ -z "$m" ] || awk -v a="$x" -v b="$m" 'BEGIN { exit !(a < b) }'; then m="$x"; fi; done; echo "${m:--}"; }
 
 # ------------------------------------------------------------ after-load memory
 sleep "$IDLE_SETTLE"
 if run_postern && kill -0 "$POSTERN_PID" 2>/dev/null; then
-  PT_RSS1="$(tree_mem "$POSTERN_PID")"; PT_HWM="$(hwm_kb "$POSTERN_PID")"
+  PT_RSS1="$(tree_mem "$POSTERN_PID")"; PT_HWM="$(hwm_kb "$POSTERN_PID")"; PT_PARTS1="$(rss_parts "$POSTERN_PID")"
 else
-  PT_RSS1="0 0 0 -"; PT_HWM=0
+  PT_RSS1="0 0 0 -"; PT_HWM=0; PT_PARTS1="-"
 fi
 if run_postfix; then PF_MEM1="$(tree_mem "$PF_MASTER")"; fi
 
 # ------------------------------------------------------------ report
 echo
-echo "SMTP ingest: $N messages x $SIZE B payload, $SESSIONS concurrent sessions (smtp-source), $LOOPBACK, one Maildir user"
+echo "SMTP ingest: $N messages x $SIZE B payload, $SESSIONS concurrent sessions (smtp-source), $LOOPBACK, one Maildir user per round"
 echo "machine: $(nproc) cores, $(uname -r); 1-min loadavg before the first load: $LOAD0 (above ~1 means other work was running)"
-cpu_ms() { awk -v c="$1" -v n="$N" 'BEGIN { if (c != "") printf "%.2f", c * 1000 / n; else print "-" }'; }
-row() { printf '%-15s %9s %9s %10s %10s %10s %8s %8s  %s\n' "$@"; }
+cpu_ms() { awk -v c="$1" -v n="$N" 'BEGIN { if (c != "" && c != "-") printf "%.2f", c * 1000 / n; else print "-" }'; }
+row() { printf '%-18s %9s %9s %10s %10s %10s %8s %8s  %s\n' "$@"; }
 echo
 row "" "ingest" "ingest" "in Maildir" "delivered" "delivered" "server" "CPU ms" ""
 row "server" "s" "msg/s" "at ingest" "s" "msg/s" "CPU s" "per msg" "status"
-if run_postfix; then
-  row "Postfix $PF_VERSION" "$PF_IN" "$(fdiv "$N" "$PF_IN")" "$PF_AT" "$PF_DE" "$(fdiv "$N" "$PF_DE")" \
-    "$PF_CPU" "$(cpu_ms "$PF_CPU")" "$([ "$PF_OK" = 1 ] && echo ok || echo BROKEN)"
-fi
-if run_postern; then
-  row "Postern" "$PT_IN" "$(fdiv "$N" "$PT_IN")" "$PT_AT" "$PT_DE" "$(fdiv "$N" "$PT_DE")" \
-    "$PT_CPU" "$(cpu_ms "$PT_CPU")" "$([ "$PT_OK" = 1 ] && echo ok || echo BROKEN)"
+for r in $(seq 1 "$ROUNDS"); do
+  tag=""; [ "$ROUNDS" = 1 ] || tag=" #$r"
+  if run_postfix && [ -n "${PF_IN[r]:-}" ]; then
+    row "Postfix $PF_VERSION$tag" "${PF_IN[r]}" "$(fdiv "$N" "${PF_IN[r]}")" "${PF_AT[r]}" "${PF_DE[r]}" \
+      "$(fdiv "$N" "${PF_DE[r]}")" "${PF_CPU[r]}" "$(cpu_ms "${PF_CPU[r]}")" "$([ "$PF_OK" = 1 ] && echo ok || echo BROKEN)"
+  fi
+  if run_postern && [ -n "${PT_IN[r]:-}" ]; then
+    row "Postern$tag" "${PT_IN[r]}" "$(fdiv "$N" "${PT_IN[r]}")" "${PT_AT[r]}" "${PT_DE[r]}" \
+      "$(fdiv "$N" "${PT_DE[r]}")" "${PT_CPU[r]}" "$(cpu_ms "${PT_CPU[r]}")" "$([ "$PT_OK" = 1 ] && echo ok || echo BROKEN)"
+  fi
+done
+# What counts: the best round of each (for ROUNDS=1, the one round).
+if run_postfix; then PF_IN_B="$(best "${PF_IN[@]}")"; PF_DE_B="$(best "${PF_DE[@]}")"; PF_CPU_B="$(best "${PF_CPU[@]}")"; fi
+if run_postern; then PT_IN_B="$(best "${PT_IN[@]}")"; PT_DE_B="$(best "${PT_DE[@]}")"; PT_CPU_B="$(best "${PT_CPU[@]}")"; fi
+if [ "$ROUNDS" != 1 ]; then
+  if run_postfix; then
+    row "Postfix best" "$PF_IN_B" "$(fdiv "$N" "$PF_IN_B")" "" "$PF_DE_B" "$(fdiv "$N" "$PF_DE_B")" "$PF_CPU_B" "$(cpu_ms "$PF_CPU_B")" ""
+  fi
+  if run_postern; then
+    row "Postern best" "$PT_IN_B" "$(fdiv "$N" "$PT_IN_B")" "" "$PT_DE_B" "$(fdiv "$N" "$PT_DE_B")" "$PT_CPU_B" "$(cpu_ms "$PT_CPU_B")" ""
+  fi
 fi
 if run_postfix && run_postern; then
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "-" }'; }
-  R_IN="$(ratio "$PF_IN" "$PT_IN")"
-  R_DE="$(ratio "$PF_DE" "$PT_DE")"
+  R_IN="$(ratio "$PF_IN_B" "$PT_IN_B")"
+  R_DE="$(ratio "$PF_DE_B" "$PT_DE_B")"
   echo
-  echo "ratio Postern/Postfix (msg/s): ingest ${R_IN}x, delivered ${R_DE}x   (target: >= 2x)"
+  echo "ratio Postern/Postfix (msg/s$([ "$ROUNDS" = 1 ] || echo ", best of $ROUNDS rounds each")): ingest ${R_IN}x, delivered ${R_DE}x   (target: >= 2x)"
   if [ "$R_DE" != "-" ] && awk -v r="$R_DE" 'BEGIN { exit !(r < 2) }'; then echo "  -> below the 2x target"; fi
 fi
 echo
@@ -551,7 +588,9 @@ echo "memory (VmRSS; PSS in brackets counts shared pages once)"
 if run_postern; then
   read -r a ap _ _ <<<"$PT_RSS0"; read -r b bp _ _ <<<"$PT_RSS1"
   echo "  Postern idle after start: $(mb "$a") MB [$(mb "$ap") MB]   (target: <= 15 MB)"
+  echo "                            = $PT_PARTS0"
   echo "  Postern idle after load:  $(mb "$b") MB [$(mb "$bp") MB]   peak during run (VmHWM): $(mb "$PT_HWM") MB"
+  echo "                            = $PT_PARTS1"
   if awk -v k="$a" 'BEGIN { exit !(k > 15 * 1024) }'; then echo "  -> idle RSS above the 15 MB target"; fi
 fi
 if run_postfix; then
@@ -561,13 +600,13 @@ if run_postfix; then
 fi
 
 # One machine-readable line (msg/s, seconds, kB).
-res="RESULT n=$N sessions=$SESSIONS size=$SIZE"
+res="RESULT n=$N sessions=$SESSIONS size=$SIZE rounds=$ROUNDS"
 if run_postfix; then
-  res+=" postfix_ingest=$(fdiv "$N" "$PF_IN") postfix_delivered=$(fdiv "$N" "$PF_DE") postfix_cpu_s=$PF_CPU"
+  res+=" postfix_ingest=$(fdiv "$N" "$PF_IN_B") postfix_delivered=$(fdiv "$N" "$PF_DE_B") postfix_cpu_s=$PF_CPU_B"
   res+=" postfix_rss_start_kb=${PF_MEM0%% *} postfix_rss_after_kb=${PF_MEM1%% *} postfix_ok=$PF_OK"
 fi
 if run_postern; then
-  res+=" postern_ingest=$(fdiv "$N" "$PT_IN") postern_delivered=$(fdiv "$N" "$PT_DE") postern_cpu_s=$PT_CPU"
+  res+=" postern_ingest=$(fdiv "$N" "$PT_IN_B") postern_delivered=$(fdiv "$N" "$PT_DE_B") postern_cpu_s=$PT_CPU_B"
   res+=" postern_rss_start_kb=${PT_RSS0%% *} postern_rss_after_kb=${PT_RSS1%% *} postern_hwm_kb=$PT_HWM postern_ok=$PT_OK"
 fi
 if run_postfix && run_postern; then res+=" ratio_ingest=$R_IN ratio_delivered=$R_DE"; fi

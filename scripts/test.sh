@@ -12,3 +12,13 @@ echo "== unit tests"
 
 echo "== end-to-end tests"
 /usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/e2e
+
+echo "== Synology packages"
+# Sysroots and the compiler cache live outside the clone, so a fresh checkout on the same
+# machine reuses them; each is remade automatically when stale.
+export POSTERN_CACHE_DIR="${POSTERN_CACHE_DIR:-/var/cache/postern-build}"
+package/build-spks.sh build/spk
+
+echo "== package tests"
+# Its own pytest run: tests/e2e imports its conftest by name.
+POSTERN_SPK_DIR=build/spk /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/package

@@ -172,11 +172,11 @@ std::vector<int64_t> Runner::deliver_message(Route route, const std::vector<Enve
     const auto& env = envs[i];
     const auto& out = outcomes[i];
     std::string who = "to=<" + env.recipient + "> route=" + route_name(env.route) +
-                      (env.transport.empty() ? "" : "/" + env.transport) +
-                      (out.remote_mta.empty() ? "" : " relay=" + out.remote_mta);
+                      (env.transport.empty() ? "" : "/" + env.transport);
+    std::string relay = out.remote_mta.empty() ? "" : "relay=" + out.remote_mta + " ";
     if (out.status == Outcome::Delivered) {
       done.push_back(env.id);
-      log::write(log::Service::Delivery, env.message_id, who + " status=sent " + out.detail);
+      log::write(log::Service::Delivery, env.message_id, who + " status=sent " + relay + out.detail);
       continue;
     }
     bool expired = out.status == Outcome::TempFail && now - env.received_at >= p.max_lifetime_s;
@@ -185,7 +185,7 @@ std::vector<int64_t> Runner::deliver_message(Route route, const std::vector<Enve
       std::string status = expired ? "4.4.7" : (out.enhanced.empty() ? "5.0.0" : out.enhanced);
       std::string why = expired ? "delivery time expired; last error: " + out.detail : out.detail;
       failed.push_back({env.recipient, env.original, status, why, out.remote_mta});
-      log::write(log::Service::Delivery, env.message_id, who + " status=" + (expired ? "expired " : "bounced ") + why);
+      log::write(log::Service::Delivery, env.message_id, who + " status=" + (expired ? "expired " : "bounced ") + relay + why);
       continue;
     }
     int64_t delay = p.min_backoff_s;
@@ -195,7 +195,7 @@ std::vector<int64_t> Runner::deliver_message(Route route, const std::vector<Enve
     if (warn) delayed.push_back({env.recipient, env.original, out.enhanced.empty() ? "4.0.0" : out.enhanced, out.detail, out.remote_mta});
     store_.mark_deferred(env.id, now + delay, out.detail, warn).get();
     log::write(log::Service::Delivery, env.message_id,
-               who + " status=deferred retry_in=" + std::to_string(delay) + "s " + out.detail);
+               who + " status=deferred retry_in=" + std::to_string(delay) + "s " + relay + out.detail);
   }
   // The bounce is queued before the failed recipients leave the queue, so a crash in
   // between repeats the bounce rather than losing it.

@@ -127,7 +127,7 @@ def test_rcpt_5xx_bounces_to_sender_with_remote_reply(daemon_factory):
         assert "mailbox carol is unknown here" in line, line
         [bounce] = d.wait_messages(SENDER, 1)
         msg = assert_is_bounce_for(bounce, RCPT, "5.1.1", "mailbox carol is unknown here", "will bounce")
-        assert f"Remote-MTA: dns; 127.0.0.1[127.0.0.1]:{sink.port}" in bounce.decode()
+        assert "Remote-MTA: dns; 127.0.0.1\r\n" in bounce.decode()  # the host, not our log form
         assert marker in bounce.decode(), "the DSN returns the original headers"
         d.wait_queue_empty()
         assert sink.messages_with(marker) == []

@@ -16,14 +16,13 @@ Order of the scripts (Synology developer guide, "scripts"):
              preinst, postinst, postupgrade (new); prestart, start (new)
   uninstall: prestop, stop, preuninst, postuninst
 """
-import os
 import shutil
 import subprocess
 import tarfile
 import io
 from pathlib import Path
 
-from conftest import DSM_PLATFORM, EMULATOR, give_to_test_user, user_prefix
+from spktest import DSM_PLATFORM, EMULATOR, give_to_test_user, user_prefix
 
 PKG = "postern"
 

@@ -3,9 +3,8 @@ machine's apt sources, and the rule that no file names a mirror host."""
 import re
 import subprocess
 import textwrap
-from pathlib import Path
 
-from conftest import ROOT
+from spktest import ROOT
 
 APT_SOURCES = ROOT / "toolchains" / "apt-sources.py"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (ARCHES, EMULATOR, LISTENERS, LOADER, emulator_available, extract_payload,
+from spktest import (ARCHES, EMULATOR, LISTENERS, LOADER, emulator_available, extract_payload,
                       free_port, give_to_test_user, make_world_dir, spk_path, Spk, user_prefix)
 
 FOREIGN = [a for a in ARCHES if EMULATOR[a]]
@@ -112,7 +112,7 @@ def test_foreign_daemon_delivers_a_message(unpacked_foreign):
                 found = f
         time.sleep(0.2)
     assert found, f"message not in {box}: " + (data.parent / "serve.out").read_text()
-    assert f"under qemu".encode() in found.read_bytes()
+    assert b"under qemu" in found.read_bytes()
 
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 0, "no graceful stop on SIGTERM: " + \

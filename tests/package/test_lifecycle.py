@@ -9,6 +9,7 @@ $POSTERN_LIFECYCLE_ARCHES picks the architectures (default: all packages; the
 aarch64 and armv7 ones run under qemu-user, about 45 s each; e.g.
 POSTERN_LIFECYCLE_ARCHES=x86_64 for a quick run).
 """
+import hashlib
 import io
 import os
 import shutil
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (ARCHES, EMULATOR, LISTENERS, LOADER, Spk, emulator_available, free_port,
+from spktest import (ARCHES, EMULATOR, LISTENERS, LOADER, Spk, emulator_available, free_port,
                       make_world_dir, spk_path)
 from dsm import FakeDSM
 
@@ -79,7 +80,6 @@ def second_build(spk, tmpdir):
         ti.mode = 0o644
         dst.addfile(ti, io.BytesIO(marker))
     tgz = payload.getvalue()
-    import hashlib
     info = spk.files["INFO"].decode()
     info = info.replace(f'version="{spk.info["version"]}"', f'version="{version}"')
     info = info.replace(spk.info["checksum"], hashlib.md5(tgz).hexdigest())
@@ -248,10 +248,12 @@ def test_full_lifecycle(arch, dsm_for, tmp_path):
     wait_mail(dsm, f"alice@{DOMAIN}", "after reinstall")
 
     # --- uninstall, erasing the data ----------------------------------------------------------------
+    pid = dsm.pid()
+    assert pid and dsm.status() == 0
     msg = dsm.uninstall(keep_data=False)
     assert "all its mail and settings were removed" in msg, msg
-    assert dsm.status() == 3 if (dsm.pkgdir / "scripts").exists() else True
-    assert not Path(f"/proc/{dsm.pid() or 0}").exists() or dsm.pid() is None
+    assert not Path(f"/proc/{pid}").exists(), "daemon still running after uninstall"
+    assert not dsm.appstore.exists()
     assert dsm.appdata.is_dir(), "the var folder itself belongs to DSM"
     assert list(dsm.appdata.iterdir()) == [], "data left after 'erase'"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARCHES, ELF_MACHINE, LISTENERS, LOADER, ROOT, SPK_DIR, Spk, spk_path
+from spktest import ARCHES, ELF_MACHINE, LISTENERS, LOADER, ROOT, Spk, spk_path
 
 PLATFORMS = {
     "x86_64": set("apollolake avoton braswell broadwell broadwellnk broadwellnkv2 broadwellntb "
@@ -299,7 +299,7 @@ def elf_info(data):
 
 @pytest.fixture(scope="module")
 def unpacked(spk, tmp_path_factory):
-    from conftest import extract_payload
+    from spktest import extract_payload
     return extract_payload(spk, tmp_path_factory.mktemp(f"payload-{spk.arch}"))
 
 
@@ -418,3 +418,29 @@ def test_translated_wizards_match_the_english_ones(spk):
             assert skeleton(other) == skeleton(en), f"{name} differs from {base} beyond its texts"
             untranslated = [a for a, b in zip(texts(en), texts(other)) if a == b and a != "Ports"]
             assert not untranslated, f"{name}: untranslated {untranslated}"
+
+
+def test_launcher_works_through_a_symlink_and_ignores_ld_library_path(spk, unpacked, tmp_path):
+    """Admins may link bin/postern elsewhere; a stray LD_LIBRARY_PATH (DSM tools
+    set some) must not pull DSM's libraries into the process."""
+    from spktest import EMULATOR, emulator_available
+    emulator_available(spk.arch)
+    link = tmp_path / "elsewhere" / "postern"
+    link.parent.mkdir()
+    link.symlink_to(unpacked / "bin" / "postern")
+    # A real library under a wrong name: harmless for the shell that runs the
+    # launcher, fatal for postern if its loader looked there.
+    import glob
+    zlib = sorted(glob.glob("/lib/x86_64-linux-gnu/libz.so.1*") + glob.glob("/usr/lib/x86_64-linux-gnu/libz.so.1*"))[0]
+    bogus = tmp_path / "bogus-libs"
+    bogus.mkdir()
+    for name in ("libsqlite3.so.0", "libssl.so.3", "libstdc++.so.6"):
+        (bogus / name).write_bytes(Path(zlib).read_bytes())
+    env = {"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": str(bogus), "LD_PRELOAD": zlib}
+    if EMULATOR[spk.arch]:
+        env["POSTERN_EMULATOR"] = EMULATOR[spk.arch]
+    r = subprocess.run([str(link), "migrate", "--data-dir", str(tmp_path / "data")], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "ld.so" not in r.stderr and "preload" not in r.stderr, r.stderr
+    assert (tmp_path / "data" / "postern.db").is_file()
