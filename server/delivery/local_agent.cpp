@@ -1,12 +1,26 @@
 #include "delivery/local_agent.h"
 
 #include <cerrno>
+#include <set>
+#include <vector>
 #include <stdexcept>
 #include <system_error>
 
 #include "store/maildir.h"
+#include "util/fs.h"
 
 namespace postern::delivery {
+
+namespace {
+// Directories written by this worker thread since its last flush().
+thread_local std::set<std::string> unsynced_dirs;
+}  // namespace
+
+void LocalAgent::flush() const {
+  std::vector<std::string> dirs(unsynced_dirs.begin(), unsynced_dirs.end());
+  unsynced_dirs.clear();
+  for (const auto& d : dirs) util::fsync_dir(d);
+}
 
 queue::Outcome LocalAgent::deliver(const queue::Envelope& env, const std::string& body) const {
   std::string maildir;
@@ -17,7 +31,8 @@ queue::Outcome LocalAgent::deliver(const queue::Envelope& env, const std::string
   }
   std::string prefix = "Return-Path: <" + env.sender + ">\r\nDelivered-To: " + env.recipient + "\r\n";
   try {
-    store::deliver_to_maildir(maildir, prefix, body);
+    store::deliver_to_maildir(maildir, prefix, body, false);
+    unsynced_dirs.insert(maildir + "/new");
     return {queue::Outcome::Delivered, "maildir=" + env.mailbox, "2.0.0", ""};
   } catch (const std::system_error& e) {
     // Disk full, permissions, I/O: all worth a retry once the admin has fixed it.

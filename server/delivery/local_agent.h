@@ -11,12 +11,15 @@ namespace postern::delivery {
 class LocalAgent {
  public:
   explicit LocalAgent(std::string mail_root) : mail_root_(std::move(mail_root)) {}
+  // Writes each file durably; the new/ directories touched are synced by flush(), which the
+  // runner calls on the same thread before it records the deliveries.
   queue::Outcome deliver(const queue::Envelope& env, const std::string& body) const;
   std::vector<queue::Outcome> deliver_all(const std::vector<queue::Envelope>& envs, const std::string& body) const {
     std::vector<queue::Outcome> out;
     for (const auto& e : envs) out.push_back(deliver(e, body));
     return out;
   }
+  void flush() const;
 
  private:
   std::string mail_root_;

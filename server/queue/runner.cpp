@@ -8,7 +8,7 @@
 
 namespace postern::queue {
 
-Runner::Runner(QueueStore& store, std::map<Route, Agent> agents, BounceSink bounce, int workers)
+Runner::Runner(QueueStore& store, std::map<Route, AgentEntry> agents, BounceSink bounce, int workers)
     : store_(store), agents_(std::move(agents)), bounce_(std::move(bounce)), worker_count_(workers) {}
 
 Runner::~Runner() { stop(); }
@@ -147,6 +147,7 @@ void Runner::run_task(const Task& task) {
     }
   }
   try {
+    if (const auto& flush = agents_.at(task.route).flush) flush();
     // One commit for the whole task: with group commit, one fsync for many deliveries.
     if (!done.empty()) store_.mark_delivered(done).get();
   } catch (const std::exception& e) {
@@ -160,7 +161,7 @@ std::vector<int64_t> Runner::deliver_message(Route route, const std::vector<Enve
   if (!body) return done;  // removed meanwhile (queue delete)
   std::vector<Outcome> outcomes;
   try {
-    outcomes = agents_.at(route)(envs, *body);
+    outcomes = agents_.at(route).deliver(envs, *body);
   } catch (const std::exception& e) {
     outcomes.assign(envs.size(), Outcome{Outcome::TempFail, e.what(), "4.3.0", ""});
   }

@@ -29,6 +29,15 @@ struct Outcome {
 
 // Delivers the envelopes of one message on one route; returns one outcome per envelope.
 using Agent = std::function<std::vector<Outcome>(const std::vector<Envelope>&, const std::string& body)>;
+// Called on the same worker after a task's deliveries and before they are recorded: an agent
+// that postponed part of its durability work (one directory sync for a batch) finishes it
+// here. Throwing means nothing of the task is recorded; it is delivered again later.
+using AgentFlush = std::function<void()>;
+
+struct AgentEntry {
+  Agent deliver;
+  AgentFlush flush;  // may be empty
+};
 
 // Called once per message with the recipients that failed for good (before they leave the
 // queue), or that have waited longer than the warning delay (`delayed`); it queues the DSN.
@@ -46,7 +55,7 @@ struct RetryPolicy {
 
 class Runner {
  public:
-  Runner(QueueStore& store, std::map<Route, Agent> agents, BounceSink bounce, int workers);
+  Runner(QueueStore& store, std::map<Route, AgentEntry> agents, BounceSink bounce, int workers);
   ~Runner();
   void start();
   void stop();    // finishes deliveries in progress, then returns
@@ -69,7 +78,7 @@ class Runner {
   RetryPolicy policy();
 
   QueueStore& store_;
-  std::map<Route, Agent> agents_;
+  std::map<Route, AgentEntry> agents_;
   BounceSink bounce_;
   int worker_count_;
   std::mutex mu_;

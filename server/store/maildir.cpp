@@ -67,7 +67,8 @@ void ensure_maildir(const std::string& maildir) {
   for (const char* sub : {"/tmp", "/new", "/cur"}) util::make_dirs(maildir + sub, 0700);
 }
 
-std::string deliver_to_maildir(const std::string& maildir, std::string_view prefix, std::string_view body) {
+std::string deliver_to_maildir(const std::string& maildir, std::string_view prefix, std::string_view body,
+                               bool sync_dir) {
   static std::atomic<unsigned long> seq{0};
   static const std::string host = host_part();
   using namespace std::chrono;
@@ -98,7 +99,7 @@ std::string deliver_to_maildir(const std::string& maildir, std::string_view pref
     errno = saved;
     fail("rename into " + dst);
   }
-  util::fsync_dir(maildir + "/new");
+  if (sync_dir) util::fsync_dir(maildir + "/new");
   return name;
 }
 

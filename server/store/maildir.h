@@ -14,8 +14,12 @@ std::string maildir_path(const std::string& mail_root, const std::string& addres
 // Creates tmp/new/cur when missing.
 void ensure_maildir(const std::string& maildir);
 
-// Writes `prefix` followed by `body` as one new message. Returns the file name in new/.
-// Throws std::system_error on I/O failure (nothing is left in new/ then).
-std::string deliver_to_maildir(const std::string& maildir, std::string_view prefix, std::string_view body);
+// Writes `prefix` followed by `body` as one new message (file fsync'd, then moved into
+// new/). Returns the file name in new/. With `sync_dir` false the caller must fsync new/
+// itself (fsync_dir(maildir + "/new")) before it reports the delivery — which lets a batch of
+// deliveries share one directory sync. Throws std::system_error on I/O failure (nothing is
+// left in new/ then).
+std::string deliver_to_maildir(const std::string& maildir, std::string_view prefix, std::string_view body,
+                               bool sync_dir = true);
 
 }  // namespace postern::store
