@@ -3,7 +3,9 @@
 #include <map>
 #include <unistd.h>
 
+#include "policy/relay_validation.h"
 #include "util/cidr.h"
+#include "util/strings.h"
 
 namespace postern::delivery {
 
@@ -72,6 +74,7 @@ RemoteAgent::Target RemoteAgent::host_target(smtp::Hop base, const std::string& 
 
 RemoteAgent::Target RemoteAgent::direct_target(const std::string& domain, const config::Snapshot& cfg) {
   Target t;
+  t.direct = true;
   int port = int(cfg.number("delivery.mx_port"));
   if (!domain.empty() && domain.front() == '[') {  // address literal: deliver to it as is
     auto inner = domain.substr(1, domain.size() - 2);
@@ -123,13 +126,21 @@ RemoteAgent::Target RemoteAgent::direct_target(const std::string& domain, const 
   return t;
 }
 
-RemoteAgent::Target RemoteAgent::target_for(const std::string& transport, const std::string& domain,
+RemoteAgent::Target RemoteAgent::target_for(const std::string& transport, const std::string& sender,
+                                            const std::string& recipient, const std::string& domain,
                                             const config::Snapshot& cfg) {
   if (transport == "smarthost") return smarthost_target(cfg);
   if (transport.rfind("rule:", 0) == 0) {
     auto rule = tables_.rule(transport.substr(5));
-    // A rule deleted while mail waited: the mail goes the way unmatched mail goes.
-    if (!rule) return direct_target(domain, cfg);
+    // A rule deleted while mail waited: the remaining rules decide, as they would now.
+    if (!rule) {
+      for (const auto& r : tables_.rules()) {
+        const std::string subject = util::to_lower(r.kind == "sender" ? sender : recipient);
+        for (const auto& p : r.patterns)
+          if (!subject.empty() && policy::pattern_matches(p, subject)) return target_for("rule:" + r.name, sender, recipient, domain, cfg);
+      }
+      return direct_target(domain, cfg);
+    }
     smtp::Hop base;
     base.port = rule->port;
     base.tls = tls_mode(rule->tls);
@@ -219,8 +230,12 @@ std::vector<queue::Outcome> RemoteAgent::deliver(const std::vector<queue::Envelo
   std::vector<queue::Outcome> out(envs.size());
   for (const auto& [key, idx] : groups) {
     auto bar = key.find('|');
-    Target target = target_for(key.substr(0, bar), key.substr(bar + 1), *cfg);
-    apply_credentials(target);
+    auto transport = key.substr(0, bar);
+    const auto& first = envs[idx.front()];
+    Target target = target_for(transport, first.sender, first.recipient, key.substr(bar + 1), *cfg);
+    // Stored credentials belong to hosts the admin routes mail to, never to a domain's MX
+    // (that would hand the smart host's password to whoever the recipient's DNS names).
+    if (transport != "direct" && !target.direct) apply_credentials(target);
     std::vector<const queue::Envelope*> members;
     for (auto i : idx) members.push_back(&envs[i]);
     auto results = send_group(members, target, body, options);

@@ -33,10 +33,12 @@ class RemoteAgent {
   struct Target {
     std::vector<smtp::Hop> hops;  // in the order to try
     queue::Outcome failure;       // when hops is empty: why
+    bool direct = false;          // the recipient domain's own MX hosts
   };
   Target smarthost_target(const config::Snapshot& cfg);
   Target host_target(smtp::Hop base, const std::string& host);
-  Target target_for(const std::string& transport, const std::string& domain, const config::Snapshot& cfg);
+  Target target_for(const std::string& transport, const std::string& sender, const std::string& recipient,
+                    const std::string& domain, const config::Snapshot& cfg);
   void apply_credentials(Target& t);
   Target direct_target(const std::string& domain, const config::Snapshot& cfg);
   std::vector<queue::Outcome> send_group(const std::vector<const queue::Envelope*>& envs, const Target& target,

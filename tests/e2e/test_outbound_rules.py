@@ -26,7 +26,7 @@ PF_RCPT = "carol@remote.test"   # the private Postfix's own domain
 
 # Domains that match no rule in these tests: their MX (from DnsServer) is 127.0.0.1, and
 # delivery.mx_port points at the "direct" sink.
-DIRECT_DOMAINS = ("other.test", "notcorp.test", "outside.test", "relay.test")
+DIRECT_DOMAINS = ("other.test", "notcorp.test", "outside.test", "relay.test", "remote.test")
 
 
 # ---------------------------------------------------------------------------- fixtures
@@ -660,7 +660,7 @@ def test_removed_rule_waiting_mail_with_another_matching_rule(daemon_factory, dn
     assert f":{dead}" in wait_delivery(d, qid, rcpt, "deferred")
     d.cli("rule", "remove", "dead")
     d.cli("queue", "retry", qid)
-    line = wait_delivery(d, qid, rcpt, "sent")
+    line = poll("the retry's outcome", lambda: [l for l in delivery_lines(d, qid) if "status=" in l][1:] or None)[0]
     assert f":{sink_c.port}" in line, line
     wait_rcpts(sink_c, marker, [rcpt])
 
@@ -678,3 +678,67 @@ def test_sender_dot_domain_rule(daemon_factory, dns, sink_a, sink_b):
     assert f":{sink_a.port}" in wait_delivery(d, qid1, rcpt, "sent")
     assert f":{sink_a.port}" in wait_delivery(d, qid2, rcpt, "sent")
     assert f":{sink_b.port}" in wait_delivery(d, qid3, rcpt, "sent")
+
+
+@needs_sink
+@pytest.mark.parametrize("cred_host", ["127.0.0.1", "mx.direct.test"])
+def test_stored_credentials_not_used_for_direct_mx_delivery(daemon_factory, dns, sink_a, sink_b, cred_host):
+    """DLV-4 fills in a login for a *route* (smart host setting or rule) without one. Mail
+    that matches no rule goes direct to the MX: no credentials there, even when the MX has
+    the same name or address as a host with stored credentials."""
+    d = rules_daemon(daemon_factory, dns, sink_b)
+    add_rule(d, "to-a", "recipient", "ruled.test", f"127.0.0.1:{sink_a.port}", "--tls", "opportunistic",
+             "--no-verify")
+    d.cli("credentials", "add", cred_host, USER, "--password-stdin", input=PASSWORD + "\n")
+    d.start()
+    rcpt = "y@other.test"
+    qid, marker = send(d, rcpt)
+    [line] = poll("the first delivery attempt", lambda: [l for l in delivery_lines(d, qid) if "status=" in l] or None)
+    assert "status=sent" in line and f":{sink_b.port}" in line, line
+    wait_rcpts(sink_b, marker, [rcpt])
+
+
+@needs_postfix
+def test_stored_smarthost_password_never_sent_to_an_mx(daemon_factory, dns, smarthost):
+    """Credentials stored for 127.0.0.1 (meant for a smart host) and a direct delivery
+    whose MX is 127.0.0.1 too (here the private Postfix, offering STARTTLS and AUTH):
+    Postern must not log in to an MX with them. This Postfix relays only for authenticated
+    clients, so without AUTH the message is refused (554) - the expected outcome."""
+    d = outbound_daemon(daemon_factory, start=False, delivery__mode="direct", dns__nameservers=dns.nameserver,
+                        delivery__mx_port=smarthost.ports["starttls"])
+    d.cli("credentials", "add", "127.0.0.1", USER, "--password-stdin", input=PASSWORD + "\n")
+    d.start()
+    qid, marker = send(d, PF_RCPT)
+    poll("a delivery outcome", lambda: [l for l in delivery_lines(d, qid) if "status=" in l] or None)
+    sessions = poll("Postern's session in the Postfix log",
+                    lambda: [s for s in re.findall(r"(?m)^.*/smtpd\[\d+\]: disconnect from .*$", smarthost.log())
+                             if "ehlo=" in s] or None, timeout=20)
+    assert not re.search(r"sasl_username=", smarthost.log()), \
+        "Postern authenticated to an MX with stored smart-host credentials:\n" + smarthost.log()[-1500:]
+    for session in sessions:
+        assert "auth=" not in session, session
+    assert smarthost.messages(PF_RCPT, marker) == []
+
+
+def test_relay_table_cli_refusals(daemon_factory):
+    d = daemon_factory(start=False)
+    d.add_domain("example.test")
+    d.cli("relay-domain", "add", "hop.test")
+    d.cli("trusted", "add", "office", "127.0.0.3/32")
+    cases = [
+        (["rule", "remove", "nope"], "does not exist"),
+        (["credentials", "remove", "nope.test"], "no credentials stored for nope.test"),
+        (["trusted", "remove", "nope"], "does not exist"),
+        (["trusted", "add", "office", "127.0.0.4/32"], "already exists"),
+        (["relay-domain", "remove", "nope.test"], "does not exist"),
+        (["relay-domain", "add", "HOP.test", "127.0.0.1:25"], "already exists"),
+        (["relay-domain", "add", "example.test"], "hosted here"),
+    ]
+    for args, problem in cases:
+        res = d.cli(*args, check=False)
+        assert res.returncode == 1 and problem in res.stderr, (args, res.returncode, res.stderr)
+    res = d.cli("credentials", "add", "h.test", "u", "--password-stdin", input="", check=False)
+    assert res.returncode == 1 and "password" in res.stderr, res.stderr
+    assert d.cli("relay-domain", "list").stdout.split() == ["hop.test", "->", "(MX)"]
+    assert d.cli("trusted", "list").stdout.split() == ["office", "127.0.0.3/32"]
+    assert d.cli("credentials", "list").stdout.strip() == "" and d.cli("rule", "list").stdout.strip() == ""
