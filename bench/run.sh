@@ -32,7 +32,8 @@ START_TIMEOUT="${BENCH_START_TIMEOUT:-30}"        # s, bound for a daemon to ans
 IDLE_SETTLE="${BENCH_IDLE_SETTLE:-3}"             # s of idling before an RSS sample
 SAMPLE="${BENCH_SAMPLE:-50}"                      # delivered messages whose body is verified
 POLL="${BENCH_POLL:-0.5}"                         # s between Maildir counts while waiting for delivery
-BUILD_DIR="${POSTERN_BUILD_DIR:-$ROOT/build}"
+# A Release build of its own: build/ is the RelWithDebInfo tree of scripts/build.sh.
+BUILD_DIR="${POSTERN_BUILD_DIR:-$ROOT/build-release}"
 POSTERN_BIN="${POSTERN_BIN:-}"  # set to skip the cmake build and use this binary
 DOMAIN="example.test"
 ROUNDS="${BENCH_ROUNDS:-1}"     # alternating rounds (postfix, postern, postfix, ...); best of them counts
@@ -150,7 +151,8 @@ cleanup() {
   fi
   if [ -n "$TMP" ] && [ -d "$TMP" ]; then
     if [ "$rc" -ne 0 ] || [ "$FAILED" -ne 0 ]; then
-      for f in "$TMP/postfix/log/maillog" "$TMP/postern.log"; do
+      for f in "$TMP/postfix/log/maillog" "$TMP/postern.log" "$TMP/postern/log/postern.log" \
+               "$TMP/postern/log/delivery.log"; do
         [ -s "$f" ] || continue
         log "last lines of $f:"
         tail -n 25 "$f" >&2

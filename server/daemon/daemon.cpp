@@ -139,7 +139,10 @@ class Server {
       int sig = sigtimedwait(&signals, nullptr, &tick);
       if (sig == SIGTERM || sig == SIGINT) break;
       // Give memory freed after a burst back to the system, so an idle NAS sees an idle daemon.
-      if (tick_count % 30 == 0) malloc_trim(0);
+      if (tick_count % 30 == 0) {
+        session_threads_.collect();  // threads idle for a while exit, with their stacks
+        malloc_trim(0);
+      }
       try {
         if (sig == SIGHUP || settings_.serial() != config_->serial()) reload();
       } catch (const std::exception& e) {
@@ -368,7 +371,7 @@ class Server {
   // XXX: one thread per SMTP session (bounded by smtp.max_connections); reused across
   // connections so a burst does not pay thread creation each time. IMAP will need an event
   // loop instead, and SMTP can move onto it then.
-  Poco::ThreadPool session_threads_{2, 5000, 60, 512 * 1024};
+  Poco::ThreadPool session_threads_{2, 5000, 20, 512 * 1024};
   std::mutex mu_;
   config::SnapshotPtr config_;
   tls::ServerContextPtr tls_;
