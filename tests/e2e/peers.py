@@ -600,3 +600,32 @@ def postern_texts(d):
             if p.is_file():
                 texts[p.name] = p.read_text(errors="replace")
     return texts
+
+
+class LogView:
+    """A Postfix instance as one test sees it: its log from the test's start on."""
+
+    def __init__(self, pf):
+        self.pf = pf
+        self.start = len(pf.log())
+
+    def __getattr__(self, name):
+        return getattr(self.pf, name)
+
+    def log(self):
+        return self.pf.log()[self.start:]
+
+    def wait_log(self, pattern, timeout=30):
+        return poll(f"Postfix log to match {pattern!r}", lambda: re.search(pattern, self.log(), re.M), timeout)
+
+    def sessions(self):
+        """smtpd's "disconnect from" lines since the test started: one per SMTP session,
+        with its command counts ("ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 ...")."""
+        return re.findall(r"(?m)^.*/smtpd\[\d+\]: disconnect from .*$", self.log())
+
+    def postern_sessions(self, count=1, timeout=20):
+        """Postern's sessions (our own banner probes only send QUIT), once there are at
+        least COUNT: Postfix may log the disconnect after Postern logged its result."""
+        return poll(f"{count} SMTP session(s) in the Postfix log",
+                    lambda: (lambda s: s if len(s) >= count else None)(
+                        [s for s in self.sessions() if "ehlo=" in s]), timeout)

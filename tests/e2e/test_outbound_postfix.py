@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from peers import (SENDER, PostfixSmarthost, delivery_lines, have_postfix_sasl, outbound_daemon, poll,
+from peers import (SENDER, LogView, PostfixSmarthost, delivery_lines, have_postfix_sasl, outbound_daemon, poll,
                    postern_texts, queue_lines, send, wait_delivery)
 
 pytestmark = pytest.mark.skipif(not have_postfix_sasl(),
@@ -22,35 +22,6 @@ ODD_USER = "odd@smarthost.test"
 ODD_PASSWORD = 'pa ss:w=rd#"\\ü-%s'  # space, quote, backslash, non-ASCII, printf-like
 WRONG = "Wr0ng-Pa55-guess"
 RCPT = "carol@remote.test"
-
-
-class LogView:
-    """The Postfix instance as one test sees it: its log from the test's start on."""
-
-    def __init__(self, pf):
-        self.pf = pf
-        self.start = len(pf.log())
-
-    def __getattr__(self, name):
-        return getattr(self.pf, name)
-
-    def log(self):
-        return self.pf.log()[self.start:]
-
-    def wait_log(self, pattern, timeout=30):
-        return poll(f"Postfix log to match {pattern!r}", lambda: re.search(pattern, self.log(), re.M), timeout)
-
-    def sessions(self):
-        """smtpd's "disconnect from" lines since the test started: one per SMTP session,
-        with its command counts ("ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 ...")."""
-        return re.findall(r"(?m)^.*/smtpd\[\d+\]: disconnect from .*$", self.log())
-
-    def postern_sessions(self, count=1, timeout=20):
-        """Postern's sessions (our own banner probes only send QUIT), once there are at
-        least COUNT: Postfix may log the disconnect after Postern logged its result."""
-        return poll(f"{count} SMTP session(s) in the Postfix log",
-                    lambda: (lambda s: s if len(s) >= count else None)(
-                        [s for s in self.sessions() if "ehlo=" in s]), timeout)
 
 
 @pytest.fixture(scope="module")

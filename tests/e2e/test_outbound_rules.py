@@ -11,7 +11,7 @@ import time
 import pytest
 
 from conftest import LAN_IP, OUTSIDE_IP
-from peers import (SENDER, PostfixSmarthost, SmtpSink, delivery_lines, free_port, have_postfix_sasl,
+from peers import (SENDER, LogView, PostfixSmarthost, SmtpSink, delivery_lines, free_port, have_postfix_sasl,
                    have_smtp_sink, outbound_daemon, poll, send, sink_envelope, wait_delivery)
 
 needs_sink = pytest.mark.skipif(not have_smtp_sink(), reason="smtp-sink (package postfix) is not installed")
@@ -55,23 +55,6 @@ def sink_b():
 def sink_c():
     with SmtpSink(hostname="sink-c.test") as s:
         yield s
-
-
-class LogView:
-    """The module's Postfix as one test sees it: its log from the test's start on."""
-
-    def __init__(self, pf):
-        self.pf = pf
-        self.start = len(pf.log())
-
-    def __getattr__(self, name):
-        return getattr(self.pf, name)
-
-    def log(self):
-        return self.pf.log()[self.start:]
-
-    def wait_log(self, pattern, timeout=30):
-        return poll(f"Postfix log to match {pattern!r}", lambda: re.search(pattern, self.log(), re.M), timeout)
 
 
 @pytest.fixture(scope="module")
