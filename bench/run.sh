@@ -64,16 +64,11 @@ done
 run_postfix() { [ "$ONLY" != postern ]; }
 run_postern() { [ "$ONLY" != postfix ]; }
 
-log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-now() { date +%s.%N; }
-fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.1f", a / b; else print "-" }'; }
-fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+. "$HERE/lib.sh"   # log, die, free_port, wait_smtp, tree_cpu, tree_mem, ...
 
 # ------------------------------------------------------------ dependencies
 [ "$(id -u)" = 0 ] || die "run as root (apt-get, and a private Postfix instance needs it)"
 need_pkgs=()
-have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for p in postfix procps iproute2 coreutils; do have_pkg "$p" || need_pkgs+=("$p"); done
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   log "installing: ${need_pkgs[*]}"
@@ -109,12 +104,6 @@ TRACER=""
 LOADER=""
 FAILED=0
 
-postfix_master_pid() {
-  local f="$TMP/postfix/queue/pid/master.pid" p
-  [ -f "$f" ] || return 1
-  p="$(tr -dc '0-9' < "$f")"
-  [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo "$p"
-}
 
 cleanup() {
   local rc=$?
@@ -175,94 +164,6 @@ TMP="$(mktemp -d /tmp/postern-bench.XXXXXX)"
 # Postfix's delivery agent runs as nobody and its daemons as postfix: they must
 # be able to traverse the temp dir.
 chmod 755 "$TMP"
-
-# ------------------------------------------------------------ free ports
-# A port counts as taken when something listens on it (IPv4 or IPv6).
-declare -A USED_PORTS=()
-port_listening() {
-  local hex
-  hex="$(printf ':%04X' "$1")"
-  awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
-    /proc/net/tcp /proc/net/tcp6 2>/dev/null
-}
-free_port() {
-  local p
-  for _ in $(seq 1 500); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
-    [ -n "${USED_PORTS[$p]:-}" ] && continue
-    port_listening "$p" && continue
-    USED_PORTS[$p]=1
-    echo "$p"
-    return 0
-  done
-  die "no free loopback port found"
-}
-
-# Wait until an SMTP server answers 220 on 127.0.0.1:$1 (bounded by $2 s).
-wait_smtp() {
-  local port="$1" limit="$2" pid="${3:-}" deadline line
-  deadline=$(( $(date +%s) + limit ))
-  while [ "$(date +%s)" -lt "$deadline" ]; do
-    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
-    line="$(timeout 3 bash -c '
-      exec 3<>"/dev/tcp/'"$LOOPBACK"'/$1" || exit 1
-      IFS= read -r -t 2 l <&3 || exit 1
-      printf "QUIT\r\n" >&3
-      printf "%s" "$l"' _ "$port" 2>/dev/null || true)"
-    case "$line" in 220*) return 0 ;; esac
-    sleep 0.2
-  done
-  return 1
-}
-
-# ------------------------------------------------------------ memory
-rss_kb() { awk '/^VmRSS:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-hwm_kb() { awk '/^VmHWM:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-pss_kb() { awk '/^Pss:/ { print $2; f = 1 } END { if (!f) print 0 }' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
-# "anon X MB + file Y MB, N threads" of one process: what its RSS is made of.
-rss_parts() {
-  awk '/^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } /^RssShmem:/ { s = $2 } /^Threads:/ { t = $2 }
-       END { printf "anon %.1f MB + file %.1f MB + shmem %.1f MB, %d threads", a / 1024, f / 1024, s / 1024, t }' \
-    "/proc/$1/status" 2>/dev/null || echo "?"
-}
-mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
-# A process and all its descendants.
-proc_tree() {
-  local p c
-  for p in "$@"; do
-    echo "$p"
-    for c in $(pgrep -P "$p" 2>/dev/null || true); do proc_tree "$c"; done
-  done
-}
-# "<rss_kb> <pss_kb> <nprocs> <name:count,...>" summed over a process tree.
-tree_mem() {
-  local rss=0 pss=0 n=0 p names=""
-  declare -A cnt=()
-  for p in $(proc_tree "$1"); do
-    [ -r "/proc/$p/status" ] || continue
-    rss=$(( rss + $(rss_kb "$p") ))
-    pss=$(( pss + $(pss_kb "$p") ))
-    n=$(( n + 1 ))
-    local c
-    c="$(cat "/proc/$p/comm" 2>/dev/null || echo '?')"
-    cnt[$c]=$(( ${cnt[$c]:-0} + 1 ))
-  done
-  for p in "${!cnt[@]}"; do names+="${names:+,}$p:${cnt[$p]}"; done
-  echo "$rss $pss $n $names"
-}
-
-# CPU time (clock ticks) of a process tree: utime+stime of every live process
-# plus cutime+cstime (children it has reaped; for Postfix's master that is every
-# daemon process that exited). The difference of two samples is the CPU used.
-CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
-tree_cpu() {
-  local p t=0 v
-  for p in $(proc_tree "$1"); do
-    v="$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 + $14 + $15 }')" || continue
-    t=$(( t + ${v:-0} ))
-  done
-  echo "$t"
-}
 
 # ------------------------------------------------------------ verification
 # Files in a Maildir new/ (ls -f: no sort, no stat; cheaper than find on 20k entries).
@@ -533,9 +434,6 @@ for r in $(seq 1 "$ROUNDS"); do
   if run_postfix && [ "$PF_OK" != 1 ]; then break; fi
   if run_postern && [ "$PT_OK" != 1 ]; then break; fi
 done
-# Best (shortest) time over the rounds: other load on the machine only ever slows a run down.
-best() { local x m=""; for x in "$@"; do case "$x" in ''|-) continue ;; esac
-  if [ -z "$m" ] || awk -v a="$x" -v b="$m" 'BEGIN { exit !(a < b) }'; then m="$x"; fi; done; echo "${m:--}"; }
 
 # ------------------------------------------------------------ after-load memory
 sleep "$IDLE_SETTLE"

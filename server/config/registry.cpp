@@ -29,6 +29,8 @@ std::vector<Setting> build_registry() {
       {"smtp.max_message_size_mb", T::Int, "25", 1, 200, {}, "Largest message accepted, in megabytes"},
       {"smtp.max_line_length", T::Int, "4096", 1000, 100000, {}, "Longest line accepted in a command or in message data, in bytes"},
       {"smtp.max_connections", T::Int, "100", 1, 5000, {}, "Most simultaneous SMTP sessions over all listeners"},
+      {"smtp.data_memory_mb", T::Int, "128", 8, 4096, {},
+       "Memory all sessions together may use for messages being received; past it a message gets 452 (try later)"},
       {"smtp.max_errors", T::Int, "10", 1, 1000, {}, "Protocol errors after which a session is closed with 421"},
       {"smtp.command_timeout_s", T::Int, "300", 5, 3600, {}, "Seconds to wait for the next command"},
       {"smtp.data_timeout_s", T::Int, "180", 5, 3600, {}, "Seconds to wait for more message data"},

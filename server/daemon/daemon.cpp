@@ -215,9 +215,10 @@ class Server {
     in.failed = failed;
     in.original_message = body;
     dsn.body = queue::build_dsn(in, dsn.id + "@" + hostname(*cfg), std::time(nullptr));
-    queue_.enqueue(dsn).get();
+    std::string dsn_id = dsn.id;
+    queue_.enqueue(std::move(dsn)).get();
     log::write(log::Service::Delivery, first.message_id,
-               std::string(delayed ? "delay warning" : "bounce") + " queued as " + dsn.id + " to <" + first.sender + ">");
+               std::string(delayed ? "delay warning" : "bounce") + " queued as " + dsn_id + " to <" + first.sender + ">");
     runner_.notify();
   }
 
@@ -317,7 +318,7 @@ class Server {
           if (!ready) log::write(log::Service::Smtp, id, "TLS handshake failed with [" + ip + "]");
         }
         if (ready) {
-          smtp::Services svc{policy_, verifier_, queue_, [this] { runner_.notify(); }};
+          smtp::Services svc{policy_, verifier_, queue_, data_budget_, [this] { runner_.notify(); }};
           smtp::Session(transport, svc, {cfg, tls, ep, ip, id}).run();
         }
       }
@@ -368,6 +369,7 @@ class Server {
   queue::Runner runner_;
   net::Acceptor acceptor_;
   SessionCounter sessions_;
+  smtp::DataBudget data_budget_;
   // XXX: one thread per SMTP session (bounded by smtp.max_connections); reused across
   // connections so a burst does not pay thread creation each time. IMAP will need an event
   // loop instead, and SMTP can move onto it then.

@@ -90,8 +90,10 @@ std::string QueueStore::init_schema(const std::string& dir) {
 QueueStore::QueueStore(const std::string& queue_dir)
     : path_(init_schema(queue_dir)), writer_(path_), reader_(path_) {}
 
-std::future<void> QueueStore::enqueue(const Message& msg) {
-  return writer_.submit([msg](store::Db& db) {
+std::future<void> QueueStore::enqueue(Message message) {
+  auto shared = std::make_shared<const Message>(std::move(message));
+  return writer_.submit([shared](store::Db& db) {
+    const Message& msg = *shared;
     int64_t now = std::time(nullptr);
     db.prepare("INSERT INTO messages (id, received_at, sender, client_ip, helo, auth_user, size, body) VALUES (?,?,?,?,?,?,?,?)")
         .bind(1, msg.id).bind(2, now).bind(3, msg.sender).bind(4, msg.client_ip).bind(5, msg.helo)

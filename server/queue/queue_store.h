@@ -19,8 +19,9 @@ class QueueStore {
  public:
   explicit QueueStore(const std::string& queue_dir);
 
-  // Stores the message and its envelopes; the future resolves once it is on disk.
-  std::future<void> enqueue(const Message& msg);
+  // Stores the message and its envelopes; the future resolves once it is on disk. Taken
+  // by value: callers move the message in, so a large body is never copied.
+  std::future<void> enqueue(Message msg);
   // Recipients whose next try is due, oldest first, skipping `route` others.
   std::vector<Envelope> due(Route route, int64_t now, size_t limit);
   std::optional<std::string> body(const std::string& message_id);

@@ -4,7 +4,7 @@ namespace postern::smtp {
 
 void DataReader::append(std::string_view bytes) {
   size_ += bytes.size();
-  if (size_ <= max_size_) message_.append(bytes.data(), bytes.size());
+  if (size_ <= max_size_ && !discard_) message_.append(bytes.data(), bytes.size());
 }
 
 bool DataReader::feed(std::string_view line, bool partial) {

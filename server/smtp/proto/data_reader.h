@@ -25,6 +25,8 @@ class DataReader {
   bool too_big() const { return size_ > max_size_; }
   bool line_too_long() const { return line_too_long_; }
   bool saw_bare_lf() const { return bare_lf_ > 0; }
+  // Keep reading to the end marker but store nothing more (the caller will refuse the message).
+  void stop_storing() { discard_ = true; }
 
  private:
   size_t max_size_, max_line_;
@@ -36,6 +38,7 @@ class DataReader {
   bool prev_crlf_ = true;      // did the previous complete line end in CRLF (or is this the first)?
   bool in_partial_ = false;
   bool pending_cr_ = false;    // a piece ended in CR; it belongs to whatever follows
+  bool discard_ = false;
   void append(std::string_view bytes);
 };
 

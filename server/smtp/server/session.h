@@ -19,6 +19,7 @@
 #include "queue/queue_store.h"
 #include "smtp/proto/command.h"
 #include "smtp/proto/reply.h"
+#include "smtp/server/data_budget.h"
 #include "tls/server_context.h"
 
 namespace postern::smtp {
@@ -27,6 +28,7 @@ struct Services {
   policy::Engine& policy;
   auth::Verifier& verifier;
   queue::QueueStore& queue;
+  DataBudget& budget;
   std::function<void()> mail_queued;  // wakes the queue runner
 };
 

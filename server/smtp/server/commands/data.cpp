@@ -20,13 +20,35 @@ Session::Next Session::cmd_data(const Command& cmd) {
   size_t max_bytes = size_t(cfg_.number("smtp.max_message_size_mb")) * 1024 * 1024;
   size_t max_line = size_t(cfg_.number("smtp.max_line_length"));
   DataReader reader(max_bytes, max_line);
+  // Bytes of this message counted against the daemon-wide budget, returned on every exit.
+  size_t held = 0;
+  bool over_budget = false;
+  const size_t budget_limit = size_t(cfg_.number("smtp.data_memory_mb")) << 20;
+  struct Release {
+    DataBudget& budget;
+    size_t& held;
+    ~Release() { budget.give(held); }
+  } release{svc_.budget, held};
+  auto account = [&] {
+    size_t now = reader.message().size();
+    if (over_budget || now <= held) return;
+    if (svc_.budget.take(now - held, budget_limit)) {
+      held = now;
+    } else {
+      over_budget = true;
+      reader.stop_storing();
+    }
+  };
   std::string line;
   for (;;) {
     auto st = io_.read_line(line, max_line, int(cfg_.number("smtp.data_timeout_s") * 1000), false);
     if (st == net::ReadStatus::Line) {
-      if (reader.feed(line)) break;
+      bool end = reader.feed(line);
+      account();
+      if (end) break;
     } else if (st == net::ReadStatus::Partial) {
       reader.feed(line, true);
+      account();
     } else if (st == net::ReadStatus::Timeout) {
       reply(421, "4.4.2", hostname() + " Timeout exceeded during DATA, closing connection");
       log("timeout during DATA after " + std::to_string(reader.size()) + " bytes");
@@ -45,6 +67,10 @@ Session::Next Session::cmd_data(const Command& cmd) {
   };
   if (reader.too_big())
     return refuse(552, "5.3.4", "Message size exceeds fixed limit of " + std::to_string(max_bytes) + " bytes");
+  if (over_budget) {
+    log("refused: receive memory budget (smtp.data_memory_mb) exhausted");
+    return refuse(452, "4.3.1", "Insufficient system storage, try again later");
+  }
   if (reader.line_too_long())
     return refuse(500, "5.5.2", "Message line longer than " + std::to_string(max_line) + " bytes");
   if (reader.saw_bare_lf() && cfg_.text("smtp.bare_newline") == "reject")
@@ -69,8 +95,11 @@ Session::Next Session::cmd_data(const Command& cmd) {
   msg.helo = helo_;
   msg.auth_user = facts_.auth_user;
   msg.recipients = recipients_;
+  std::string summary = "queued id=" + msg.id + " from=<" + msg.sender + "> nrcpt=" + std::to_string(msg.recipients.size()) +
+                        " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : "");
+  std::string id = msg.id;
   try {
-    svc_.queue.enqueue(msg).get();
+    svc_.queue.enqueue(std::move(msg)).get();
   } catch (const std::exception& e) {
     log("queue write failed: " + std::string(e.what()));
     reset_transaction();
@@ -78,10 +107,9 @@ Session::Next Session::cmd_data(const Command& cmd) {
     return Next::Continue;
   }
   svc_.mail_queued();
-  log("queued id=" + msg.id + " from=<" + msg.sender + "> nrcpt=" + std::to_string(msg.recipients.size()) +
-      " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : ""));
+  log(summary);
   reset_transaction();
-  reply(250, "2.0.0", "Ok: queued as " + msg.id);
+  reply(250, "2.0.0", "Ok: queued as " + id);
   return outcome;
 }
 
