@@ -31,10 +31,15 @@ port_listening() {
   awk -v h="$hex" '$4 == "0A" && substr($2, length($2) - 4) == h { f = 1 } END { exit !f }' \
     /proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
+# Picked below the kernel's ephemeral range where there is room: a port in that range
+# can be taken by an outgoing connection between the check and the daemon's bind.
+PORT_LO=20000; PORT_SPAN=40000
+read -r _eph_lo _ < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || _eph_lo=0
+if [ "${_eph_lo:-0}" -gt $(( PORT_LO + 1000 )) ]; then PORT_SPAN=$(( _eph_lo - PORT_LO )); fi
 free_port() {
   local p
   for _ in $(seq 1 500); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    p=$(( PORT_LO + (RANDOM * 32768 + RANDOM) % PORT_SPAN ))
     [ -n "${USED_PORTS[$p]:-}" ] && continue
     port_listening "$p" && continue
     USED_PORTS[$p]=1

@@ -163,7 +163,7 @@ SPOOL="$SINK/spool"
 mkdir -p "$SPOOL" "$SINK/runs"
 chown 65534:65534 "$SINK" "$SPOOL"
 SINK_PORT="$(free_port)"
-count_sink() { find "$SPOOL" -type f 2>/dev/null | wc -l; }
+count_sink() { { find "$SPOOL" -type f 2>/dev/null || true; } | wc -l; }   # no spool dir yet = 0
 log "starting smtp-sink on $LOOPBACK:$SINK_PORT (dumps to $SPOOL)"
 smtp-sink -u nobody -d "$SPOOL/%H%M/%S." "$LOOPBACK:$SINK_PORT" 1024 >"$TMP/sink.log" 2>&1 &
 SINK_PID=$!
@@ -182,11 +182,11 @@ verify_run() {
   [ "$n" -gt 0 ] || return 1
   small="$(find "$dir" -type f -size "-${SIZE}c" | wc -l)"
   [ "$small" -eq 0 ] || { log "$name: $small received messages are smaller than the $SIZE-byte payload"; bad=1; }
-  wrong="$(find "$dir" -type f -print0 | xargs -0 grep -L -x -F "X-Rcpt-Args: <$rcpt>" | wc -l)"
+  wrong="$(find "$dir" -type f -print0 | xargs -0 grep -L -E "^X-Rcpt-Args: <${rcpt//./\\.}>( |\$)" | wc -l || true)"
   [ "$wrong" -eq 0 ] || { log "$name: $wrong received messages are not addressed to <$rcpt>"; bad=1; }
-  wrong="$(find "$dir" -type f -print0 | xargs -0 grep -c '^X-Rcpt-Args:' | grep -vc ':1$' || true)"
+  wrong="$(find "$dir" -type f -print0 | xargs -0 grep -H -c '^X-Rcpt-Args:' | grep -vc ':1$' || true)"
   [ "$wrong" -eq 0 ] || { log "$name: $wrong received messages have more than one recipient"; bad=1; }
-  ids="$(find "$dir" -type f -print0 | xargs -0 grep -h -i -m1 '^Message-Id:' | tr -d '\r' | sort -u | wc -l)"
+  ids="$(find "$dir" -type f -print0 | xargs -0 grep -h -i -m1 '^Message-Id:' | tr -d '\r' | sort -u | wc -l || true)"
   [ "$ids" -eq "$n" ] || { log "$name: $ids distinct Message-Ids in $n messages (duplicates?)"; bad=1; }
   while IFS= read -r f; do
     sum="$(body_of "$f" | md5sum | cut -d' ' -f1)"
@@ -370,6 +370,11 @@ if run_postern; then
   pt config --data-dir "$PT_DATA" set delivery.smarthost_tls opportunistic
   pt config --data-dir "$PT_DATA" set delivery.smarthost_verify false
   pt config --data-dir "$PT_DATA" set delivery.mode smarthost
+  # Extra settings for experiments, e.g. BENCH_POSTERN_SET="delivery.per_destination_concurrency=20".
+  for kv in ${BENCH_POSTERN_SET:-}; do
+    pt config --data-dir "$PT_DATA" set "${kv%%=*}" "${kv#*=}"
+    log "postern: $kv"
+  done
   log "starting Postern on $LOOPBACK:$PT_PORT, smart host $LOOPBACK:$SINK_PORT ($PT_DATA)"
   "$POSTERN_BIN" serve --data-dir "$PT_DATA" >"$TMP/postern.log" 2>&1 &
   POSTERN_PID=$!
@@ -411,6 +416,10 @@ if run_postfix; then
   [ "$PF_Q" -eq 0 ] || { log "postfix: $PF_Q messages still queued"; PF_OK=0; }
   PF_DEFER="$(grep -c -E 'status=(deferred|bounced)' "$PF/log/maillog" 2>/dev/null || true)"
   [ "${PF_DEFER:-0}" -eq 0 ] || log "postfix: $PF_DEFER deferred/bounced deliveries in its maillog"
+fi
+if run_postern; then
+  PT_DEFER="$(grep -v -c ' status=sent ' "$PT_DATA/log/delivery.log" 2>/dev/null || true)"
+  [ "${PT_DEFER:-0}" -eq 0 ] || log "postern: $PT_DEFER delivery.log lines that are not status=sent (deferred/bounced)"
 fi
 
 # ------------------------------------------------------------ report
@@ -460,6 +469,7 @@ fi
 if run_postern; then
   res+=" postern_ingest=$(fdiv "$N" "$PT_IN_B") postern_relayed=$(fdiv "$N" "$PT_DE_B") postern_cpu_s=$PT_CPU_B postern_ok=$PT_OK"
 fi
+res+=" postfix_not_sent=${PF_DEFER:--} postern_not_sent=${PT_DEFER:--}"
 if run_postfix && run_postern; then res+=" ratio_ingest=$R_IN ratio_relayed=$R_DE"; fi
 echo
 echo "$res"
