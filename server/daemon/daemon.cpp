@@ -107,7 +107,7 @@ class Server {
                 {{queue::Route::Local, {[this](const auto& envs, const std::string& b) { return local_.deliver_all(envs, b); },
                                         [this] { local_.flush(); }}},
                  {queue::Route::Remote, {[this](const auto& envs, const std::string& b) { return remote_.deliver(envs, b); },
-                                         nullptr}}},
+                                         [this] { remote_.flush(); }}}},
                 [this](const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed,
                        const std::string& body, bool delayed) { bounce(first, failed, body, delayed); },
                 4),

@@ -1,6 +1,7 @@
 #include "delivery/remote_agent.h"
 
 #include <map>
+#include <memory>
 #include <unistd.h>
 
 #include "policy/relay_validation.h"
@@ -10,6 +11,15 @@
 namespace postern::delivery {
 
 namespace {
+
+// Connections kept open between the messages of one runner task (connection reuse). Keyed
+// by everything that makes two hops interchangeable; closed by RemoteAgent::flush().
+thread_local std::map<std::string, std::unique_ptr<smtp::ClientConnection>> open_connections;
+
+std::string connection_key(const smtp::Hop& h) {
+  return h.ip + "|" + std::to_string(h.port) + "|" + h.name + "|" + std::to_string(int(h.tls)) + "|" +
+         (h.verify ? "v" : "-") + "|" + h.username;
+}
 
 queue::Outcome temp(const std::string& why, const std::string& code = "4.4.3") {
   return {queue::Outcome::TempFail, why, code, ""};
@@ -189,7 +199,26 @@ std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queu
   const std::string& sender = envs.front()->sender;
   std::string last_error = "no host could be reached";
   for (const auto& hop : target.hops) {
-    auto t = smtp::send_message(hop, options, sender, rcpts, body);
+    smtp::Transfer t;
+    auto key = connection_key(hop);
+    auto cached = open_connections.find(key);
+    if (cached != open_connections.end()) {
+      t = cached->second->send(sender, rcpts, body);
+      // A reused connection the server has meanwhile dropped: try once on a fresh one.
+      if (!t.per_recipient && t.session.temporary() && !cached->second->usable()) {
+        open_connections.erase(cached);
+        cached = open_connections.end();
+      } else if (!cached->second->usable()) {
+        open_connections.erase(cached);
+      }
+    }
+    if (cached == open_connections.end()) {
+      auto conn = smtp::ClientConnection::open(hop, options, t);
+      if (conn) {
+        t = conn->send(sender, rcpts, body);
+        if (conn->usable()) open_connections[key] = std::move(conn);
+      }
+    }
     std::string where = (hop.name.empty() ? hop.ip : hop.name) + "[" + hop.ip + "]:" + std::to_string(hop.port);
     if (!t.reached || (!t.per_recipient && t.session.temporary())) {
       last_error = t.session.str();
@@ -210,6 +239,8 @@ std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queu
   for (auto& o : out) o = temp(last_error);
   return out;
 }
+
+void RemoteAgent::flush() { open_connections.clear(); }
 
 std::vector<queue::Outcome> RemoteAgent::deliver(const std::vector<queue::Envelope>& envs, const std::string& body) {
   auto cfg = config_();

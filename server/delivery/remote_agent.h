@@ -27,7 +27,10 @@ class RemoteAgent {
   RemoteAgent(NextHopResolver& resolver, store::RelayTables& tables, ConfigSource config, TlsSource tls)
       : resolver_(resolver), tables_(tables), config_(std::move(config)), tls_(std::move(tls)) {}
 
+  // Connections stay open between the messages of one runner task (reuse); flush() closes
+  // this worker's, and the runner calls it at the end of each task.
   std::vector<queue::Outcome> deliver(const std::vector<queue::Envelope>& envs, const std::string& body);
+  void flush();
 
  private:
   struct Target {

@@ -50,7 +50,10 @@ RetryPolicy Runner::policy() {
 }
 
 void Runner::schedule_loop() {
+  // Messages one task may carry: local ones share a commit and a directory sync, remote
+  // ones also share an SMTP connection.
   constexpr size_t kLocalMessagesPerTask = 32;
+  constexpr size_t kRemoteMessagesPerTask = 16;
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
     poked_ = false;
@@ -80,20 +83,21 @@ void Runner::schedule_loop() {
       log::write(log::Service::Delivery, "-", std::string("queue scan failed: ") + e.what());
     }
     lock.lock();
-    std::map<std::string, size_t> open_local;  // destination -> index in tasks_ still being filled
+    std::map<std::string, size_t> filling;  // destination -> index in tasks_ still being filled
     for (auto& [destination, envs] : found) {
       envs.erase(std::remove_if(envs.begin(), envs.end(), [&](const Envelope& e) { return in_flight_.count(e.id) > 0; }),
                  envs.end());
       if (envs.empty()) continue;
       for (const auto& e : envs) in_flight_.insert(e.id);
       Route route = route_of[destination];
-      auto open = open_local.find(destination);
-      if (route == Route::Local && open != open_local.end() && tasks_[open->second].messages.size() < kLocalMessagesPerTask) {
+      size_t cap = route == Route::Local ? kLocalMessagesPerTask : kRemoteMessagesPerTask;
+      auto open = filling.find(destination);
+      if (open != filling.end() && tasks_[open->second].messages.size() < cap) {
         tasks_[open->second].messages.push_back(std::move(envs));
         continue;
       }
       tasks_.push_back(Task{route, destination, {std::move(envs)}});
-      if (route == Route::Local) open_local[destination] = tasks_.size() - 1;
+      filling[destination] = tasks_.size() - 1;
     }
     if (!tasks_.empty()) work_.notify_all();
     // Re-scan when poked, or once a second for retries whose time has come.

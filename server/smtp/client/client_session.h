@@ -5,6 +5,7 @@
 // either a session-level reply (that applies to every recipient) or one reply per recipient.
 // Threading: a call uses only its arguments; run as many in parallel as you like.
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,7 @@ struct Hop {
   int port = 25;
   std::string name;  // host name: SNI, certificate check, logs (may be empty)
   enum class Tls { Opportunistic, Required, Implicit } tls = Tls::Opportunistic;
-  bool verify = false;  // require a valid certificate for `name`
+  bool verify = false;             // require a valid certificate for `name`
   std::string username, password;  // AUTH when set
 };
 
@@ -39,14 +40,36 @@ struct ServerReply {
 };
 
 struct Transfer {
-  bool reached = false;      // false: try the next host (connection refused, timeout, greeting 4xx/5xx)
-  bool per_recipient = false; // true: `recipients` holds one reply each; false: `session` applies to all
+  bool reached = false;        // false: try the next host (connection refused, timeout, greeting 4xx/5xx)
+  bool per_recipient = false;  // true: `recipients` holds one reply each; false: `session` applies to all
   ServerReply session;
   std::vector<ServerReply> recipients;
-  std::string tls;           // "TLSv1.3 with cipher ..." when encrypted
+  std::string tls;  // "TLSv1.3 with cipher ..." when encrypted
   bool tls_verified = false;
 };
 
+// One connection to one host, ready for transactions after open() (greeting, EHLO, TLS,
+// AUTH). Several messages to the same host can share it (connection reuse, as Postfix does).
+// The destructor says QUIT when the connection is still alive.
+class ClientConnection {
+ public:
+  // Returns null when the host cannot be used; `failure` then says why (and `reached`).
+  static std::unique_ptr<ClientConnection> open(const Hop& hop, const ClientOptions& options, Transfer& failure);
+  ~ClientConnection();
+  ClientConnection(const ClientConnection&) = delete;
+  ClientConnection& operator=(const ClientConnection&) = delete;
+
+  Transfer send(const std::string& sender, const std::vector<std::string>& recipients, const std::string& body);
+  // Alive and between transactions: another send() may follow.
+  bool usable() const;
+
+ private:
+  struct State;
+  ClientConnection(int fd, const ClientOptions& options);
+  std::unique_ptr<State> s_;
+};
+
+// open() + send() for a single message.
 Transfer send_message(const Hop& hop, const ClientOptions& options, const std::string& sender,
                       const std::vector<std::string>& recipients, const std::string& body);
 
