@@ -120,3 +120,46 @@ tree_cpu() {
 # Best (shortest) time over the rounds: other load on the machine only ever slows a run down.
 best() { local x m=""; for x in "$@"; do case "$x" in ''|-) continue ;; esac
   if [ -z "$m" ] || awk -v a="$x" -v b="$m" 'BEGIN { exit !(a < b) }'; then m="$x"; fi; done; echo "${m:--}"; }
+
+# master.cf of the private Postfix: smtpd on $LOOPBACK:$PF_PORT, every daemon without chroot.
+write_postfix_master_cf() {
+  cat >"$POSTFIX_CONF/master.cf" <<EOF
+$LOOPBACK:$PF_PORT inet n - n - - smtpd
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+local     unix  -       n       n       -       -       local
+virtual   unix  -       n       n       -       -       virtual
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+}
+
+# Starts the private Postfix configured in $POSTFIX_CONF; sets PF_MASTER and PF_VERSION.
+start_private_postfix() {
+  postfix -c "$POSTFIX_CONF" check >"$TMP/postfix-check.log" 2>&1 || true
+  if ! postfix -c "$POSTFIX_CONF" start >"$TMP/postfix-start.log" 2>&1; then
+    cat "$TMP/postfix-start.log" >&2
+    die "postfix -c $POSTFIX_CONF start failed"
+  fi
+  for _ in $(seq 1 50); do PF_MASTER="$(postfix_master_pid || true)"; [ -n "$PF_MASTER" ] && break; sleep 0.1; done
+  [ -n "$PF_MASTER" ] || die "Postfix master did not start"
+  wait_smtp "$PF_PORT" "$START_TIMEOUT" "$PF_MASTER" || die "Postfix does not answer SMTP on $LOOPBACK:$PF_PORT"
+  PF_VERSION="$(postconf -c "$POSTFIX_CONF" -h mail_version 2>/dev/null || echo '?')"
+}
