@@ -39,10 +39,11 @@ def _port_is_free(port):
 
 
 def free_port():
-    """A free port from this xdist worker's own range, so parallel workers never race."""
+    """A free port from this xdist worker's own range, so parallel workers never race.
+    POSTERN_TEST_PORT_BASE moves the ranges, so two test runs on one machine do not race."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     index = int(worker[2:]) if worker.startswith("gw") else 0
-    base = 30000 + index * 2000
+    base = int(os.environ.get("POSTERN_TEST_PORT_BASE", "30000")) + index * 2000
     for _ in range(2000):
         _port_cursor[0] = (_port_cursor[0] + 1) % 2000
         port = base + _port_cursor[0]
