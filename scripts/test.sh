@@ -13,6 +13,16 @@ echo "== unit tests"
 echo "== end-to-end tests"
 /usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/e2e
 
+echo "== sanitizers: unit and end-to-end tests again on an ASan + UBSan build"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOSTERN_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$(nproc)"
+# UBSan stops at its first report so a test fails on it; the e2e harness kills daemons
+# with SIGKILL, so leak checking is left to the unit tests.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest -j"$(nproc)" --output-on-failure)
+ASAN_OPTIONS=detect_leaks=0 POSTERN_BIN="$PWD/build-asan/bin/postern" \
+  /usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/e2e
+
 echo "== Synology packages"
 # Sysroots and the compiler cache live outside the clone, so a fresh checkout on the same
 # machine reuses them; each is remade automatically when stale.

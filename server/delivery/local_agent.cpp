@@ -1,6 +1,7 @@
 #include "delivery/local_agent.h"
 
 #include <cerrno>
+#include <ctime>
 #include <set>
 #include <vector>
 #include <stdexcept>
@@ -16,6 +17,8 @@ namespace {
 thread_local std::set<std::string> unsynced_dirs;
 }  // namespace
 
+LocalAgent::LocalAgent(std::string mail_root) : mail_root_(std::move(mail_root)), started_at_(std::time(nullptr)) {}
+
 void LocalAgent::flush() const {
   std::vector<std::string> dirs(unsynced_dirs.begin(), unsynced_dirs.end());
   unsynced_dirs.clear();
@@ -30,8 +33,14 @@ queue::Outcome LocalAgent::deliver(const queue::Envelope& env, const std::string
     return {queue::Outcome::PermFail, e.what(), "5.1.1", ""};
   }
   std::string prefix = "Return-Path: <" + env.sender + ">\r\nDelivered-To: " + env.recipient + "\r\n";
+  std::string copy = store::copy_name(env.received_at, env.message_id, env.id);
   try {
-    store::deliver_to_maildir(maildir, prefix, body, false);
+    // received_at has one-second resolution: "<=" also covers the second of the start.
+    if (env.received_at <= started_at_ && store::has_copy(maildir, copy)) {
+      unsynced_dirs.insert(maildir + "/new");  // the dead run may not have synced it
+      return {queue::Outcome::Delivered, "maildir=" + env.mailbox + " (already delivered before a restart)", "2.0.0", ""};
+    }
+    store::deliver_to_maildir(maildir, prefix, body, false, copy);
     unsynced_dirs.insert(maildir + "/new");
     return {queue::Outcome::Delivered, "maildir=" + env.mailbox, "2.0.0", ""};
   } catch (const std::system_error& e) {

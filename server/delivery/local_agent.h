@@ -1,6 +1,11 @@
 // Local delivery agent: writes a queued message into the recipient's Maildir, adding the
 // Return-Path and Delivered-To headers that mark the final delivery (RFC 5321 §4.4).
+// Exactly once: each queued copy has a stable file name (store::copy_name). A copy queued
+// before this process started may have been delivered by a run that died before it could
+// record the delivery; for those the agent first looks for the copy and does not write it
+// twice.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -10,7 +15,7 @@ namespace postern::delivery {
 
 class LocalAgent {
  public:
-  explicit LocalAgent(std::string mail_root) : mail_root_(std::move(mail_root)) {}
+  explicit LocalAgent(std::string mail_root);
   // Writes each file durably; the new/ directories touched are synced by flush(), which the
   // runner calls on the same thread before it records the deliveries.
   queue::Outcome deliver(const queue::Envelope& env, const std::string& body) const;
@@ -23,6 +28,7 @@ class LocalAgent {
 
  private:
   std::string mail_root_;
+  int64_t started_at_;  // envelopes received before this may have been delivered already
 };
 
 }  // namespace postern::delivery

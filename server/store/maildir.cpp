@@ -67,21 +67,42 @@ void ensure_maildir(const std::string& maildir) {
   for (const char* sub : {"/tmp", "/new", "/cur"}) util::make_dirs(maildir + sub, 0700);
 }
 
+std::string copy_name(int64_t received_at, const std::string& queue_id, int64_t envelope_id) {
+  static const std::string host = host_part();
+  return std::to_string(received_at) + ".Q" + queue_id + "R" + std::to_string(envelope_id) + "." + host;
+}
+
+bool has_copy(const std::string& maildir, const std::string& unique) {
+  // Readers keep the base name and may append ",S=..." or ":2,FLAGS": match up to those.
+  auto is_copy = [&](const std::string& file) {
+    return file.compare(0, unique.size(), unique) == 0 &&
+           (file.size() == unique.size() || file[unique.size()] == ',' || file[unique.size()] == ':');
+  };
+  for (const char* sub : {"/new", "/cur"})
+    for (const auto& file : util::list_dir(maildir + sub))
+      if (is_copy(file)) return true;
+  return false;
+}
+
 std::string deliver_to_maildir(const std::string& maildir, std::string_view prefix, std::string_view body,
-                               bool sync_dir) {
+                               bool sync_dir, const std::string& unique) {
   static std::atomic<unsigned long> seq{0};
   static const std::string host = host_part();
   using namespace std::chrono;
-  auto now = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
   size_t size = prefix.size() + body.size();
-  std::string name = std::to_string(now / 1000000) + ".M" + std::to_string(now % 1000000) + "P" +
-                     std::to_string(::getpid()) + "Q" + std::to_string(++seq) + "." + host +
-                     ",S=" + std::to_string(size);
+  std::string base = unique;
+  if (base.empty()) {
+    auto now = duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    base = std::to_string(now / 1000000) + ".M" + std::to_string(now % 1000000) + "P" + std::to_string(::getpid()) +
+           "Q" + std::to_string(++seq) + "." + host;
+  }
+  std::string name = base + ",S=" + std::to_string(size);
   std::string tmp = maildir + "/tmp/" + name, dst = maildir + "/new/" + name;
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // Not O_EXCL: a stable name may meet the tmp/ leftover of a delivery cut by a crash.
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0 && errno == ENOENT) {
     ensure_maildir(maildir);
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   }
   if (fd < 0) fail("create " + tmp);
   try {

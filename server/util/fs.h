@@ -2,6 +2,7 @@
 // "written" has fsync'd it (and the directory entry where that matters).
 #pragma once
 #include <string>
+#include <vector>
 
 namespace postern::util {
 
@@ -14,5 +15,8 @@ void write_file_atomic(const std::string& path, const std::string& data, unsigne
 // Reads a whole file; throws std::system_error when it cannot.
 std::string read_file(const std::string& path);
 bool file_exists(const std::string& path);
+// Names in a directory (without "." and ".."); empty when it does not exist; throws on
+// other errors.
+std::vector<std::string> list_dir(const std::string& path);
 
 }  // namespace postern::util

@@ -27,6 +27,17 @@ OUTSIDE_IP = "127.0.0.3"
 
 _port_cursor = [0]
 
+# What AddressSanitizer and UBSan print when a sanitizer build (POSTERN_BIN=build-asan/...)
+# finds a bug; UBSan goes on running, so the output is the only trace.
+SANITIZER_REPORT = re.compile(r"ERROR: AddressSanitizer|runtime error: |ERROR: LeakSanitizer")
+
+
+def assert_no_sanitizer_report(output, what):
+    match = SANITIZER_REPORT.search(output or "")
+    if match:
+        start = max(0, match.start() - 200)
+        raise AssertionError(f"{what}: sanitizer report:\n{output[start:start + 4000]}")
+
 
 def _port_is_free(port):
     with socket.socket() as s:
@@ -63,6 +74,7 @@ class Daemon:
     def cli(self, *args, input=None, check=True):
         res = subprocess.run([str(BIN), *args[:1], "--data-dir", str(self.data_dir), *args[1:]],
                              input=input, capture_output=True, text=True, timeout=120)
+        assert_no_sanitizer_report(res.stderr, f"postern {' '.join(args)}")
         if check and res.returncode != 0:
             raise AssertionError(f"postern {' '.join(args)} failed ({res.returncode}): {res.stderr}")
         return res
@@ -365,6 +377,8 @@ def daemon_factory(tmp_path):
     yield make
     for d in made:
         d.kill()
+    for d in made:
+        assert_no_sanitizer_report(d.output(), f"postern serve ({d.data_dir})")
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -34,4 +35,21 @@ TEST(Maildir, DeliversIntoNewWithSize) {
     if (e->d_name[0] != '.') ++entries;
   closedir(tmp);
   EXPECT_EQ(entries, 0);  // nothing left behind in tmp/
+}
+
+TEST(Maildir, TheSameCopyDeliveredTwiceStaysOneFileAndIsFoundAfterAReaderMovedIt) {
+  char tmpl[] = "/tmp/postern-md-XXXXXX";
+  std::string root = mkdtemp(tmpl);
+  auto box = maildir_path(root, "alice@example.test");
+  auto copy = copy_name(1700000000, "q1abc", 7);
+  EXPECT_FALSE(has_copy(box, copy));  // no Maildir yet: not an error
+  auto first = deliver_to_maildir(box, "", "Subject: x\r\n\r\nhi\r\n", true, copy);
+  auto second = deliver_to_maildir(box, "", "Subject: x\r\n\r\nhi\r\n", true, copy);
+  EXPECT_EQ(first, second);
+  EXPECT_TRUE(has_copy(box, copy));
+  // An IMAP reader moves it to cur/ and adds flags.
+  ASSERT_EQ(std::rename((box + "/new/" + first).c_str(), (box + "/cur/" + first + ":2,S").c_str()), 0);
+  EXPECT_TRUE(has_copy(box, copy));
+  // Another copy of the same message (envelope 70) is not mistaken for it.
+  EXPECT_FALSE(has_copy(box, copy_name(1700000000, "q1abc", 70)));
 }
