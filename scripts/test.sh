@@ -23,6 +23,9 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 ASAN_OPTIONS=detect_leaks=0 POSTERN_BIN="$PWD/build-asan/bin/postern" \
   /usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/e2e
 
+echo "== fuzzing: each parser target for a short run (tests/fuzz/run.sh runs them longer)"
+tests/fuzz/run.sh "${POSTERN_FUZZ_SECONDS:-20}"
+
 echo "== Synology packages"
 # Sysroots and the compiler cache live outside the clone, so a fresh checkout on the same
 # machine reuses them; each is remade automatically when stale.

@@ -74,6 +74,8 @@ std::vector<Setting> build_registry() {
        "Trust anchor file (e.g. /usr/share/dns/root.key) to validate DNSSEC; empty turns validation off"},
 
       // Queue (QUE-1).
+      {"queue.min_free_mb", T::Int, "100", 0, 1024 * 1024, {},
+       "Free disk space the queue keeps: with less (plus the message's announced size) new mail waits (452 4.3.1)"},
       {"queue.retry_min_s", T::Int, "300", 1, 86400, {}, "First retry delay after a temporary failure, doubled each time"},
       {"queue.retry_max_s", T::Int, "4000", 1, 86400, {}, "Longest delay between two retries"},
       {"queue.lifetime", T::Duration, "5d", 10, 60 * 86400, {}, "How long a message may wait before it is returned to its sender"},

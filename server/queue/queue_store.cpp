@@ -1,5 +1,7 @@
 #include "queue/queue_store.h"
 
+#include <sys/statvfs.h>
+
 #include <ctime>
 #include <memory>
 
@@ -88,7 +90,13 @@ std::string QueueStore::init_schema(const std::string& dir) {
 }
 
 QueueStore::QueueStore(const std::string& queue_dir)
-    : path_(init_schema(queue_dir)), writer_(path_), reader_(path_) {}
+    : dir_(queue_dir), path_(init_schema(queue_dir)), writer_(path_), reader_(path_) {}
+
+std::optional<uint64_t> QueueStore::free_space() const {
+  struct statvfs st;
+  if (::statvfs(dir_.c_str(), &st) != 0) return std::nullopt;
+  return uint64_t(st.f_bavail) * st.f_frsize;
+}
 
 std::future<void> QueueStore::enqueue(Message message) {
   auto shared = std::make_shared<const Message>(std::move(message));

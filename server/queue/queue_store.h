@@ -4,6 +4,7 @@
 // recipient and never loses an unfinished one. All writes go through the Writer.
 // Threading: safe from any thread; reads use their own connection under a mutex.
 #pragma once
+#include <cstdint>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -35,10 +36,14 @@ class QueueStore {
   std::future<void> mark_delivered(const std::vector<int64_t>& envelope_ids);
   std::future<void> mark_deferred(int64_t envelope_id, int64_t next_try, const std::string& error, bool warned);
 
+  // Bytes free for the queue on its file system (statvfs), or nullopt when it cannot tell.
+  std::optional<uint64_t> free_space() const;
+
   Writer& writer() { return writer_; }
 
  private:
   static std::string init_schema(const std::string& path);
+  std::string dir_;
   std::string path_;
   Writer writer_;
   std::mutex read_mu_;

@@ -73,11 +73,22 @@ Db::Db(const std::string& path, bool read_only) {
     throw DbError("open " + path + ": " + msg);
   }
   sqlite3_busy_timeout(db_, 10000);
-  if (!read_only) exec("PRAGMA journal_mode=WAL");
-  // FULL: a commit is on disk (WAL fsync'd) when COMMIT returns; the 250 promise needs that.
-  // 512 KiB of page cache per connection (SQLite's default is 2 MiB): the tables are small
-  // and message bodies are read once; a NAS has better uses for the memory.
-  exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-512");
+  try {
+    // The first statements read the file header: a damaged or foreign file fails here.
+    if (!read_only) exec("PRAGMA journal_mode=WAL");
+    // FULL: a commit is on disk (WAL fsync'd) when COMMIT returns; the 250 promise needs that.
+    // 512 KiB of page cache per connection (SQLite's default is 2 MiB): the tables are small
+    // and message bodies are read once; a NAS has better uses for the memory.
+    exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-512");
+    Stmt probe(db_, "SELECT count(*) FROM sqlite_master");
+    probe.step();
+  } catch (const DbError&) {
+    std::string msg = sqlite3_errmsg(db_);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw DbError(path + " cannot be used (" + msg +
+                  "): restore it from a backup, or move it aside to start with an empty one");
+  }
 }
 
 Db::~Db() {

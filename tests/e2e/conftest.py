@@ -64,6 +64,14 @@ def free_port():
 
 
 class Daemon:
+    # How postern is run and the data folder it is given: a test may run it in another
+    # mount namespace (nsenter) while reading data_dir from here through /proc/PID/root.
+    argv_prefix = []
+
+    @property
+    def data_arg(self):
+        return str(self.data_dir)
+
     def __init__(self, data_dir):
         self.data_dir = Path(data_dir)
         self.proc = None
@@ -72,7 +80,7 @@ class Daemon:
 
     # --- command line -------------------------------------------------------------
     def cli(self, *args, input=None, check=True):
-        res = subprocess.run([str(BIN), *args[:1], "--data-dir", str(self.data_dir), *args[1:]],
+        res = subprocess.run([*self.argv_prefix, str(BIN), *args[:1], "--data-dir", self.data_arg, *args[1:]],
                              input=input, capture_output=True, text=True, timeout=120)
         assert_no_sanitizer_report(res.stderr, f"postern {' '.join(args)}")
         if check and res.returncode != 0:
@@ -109,7 +117,7 @@ class Daemon:
         for attempt in range(5):
             offset = len(self.log("postern.log"))
             self.out = open(self.output_path, "a")
-            self.proc = subprocess.Popen([str(BIN), "serve", "--data-dir", str(self.data_dir)],
+            self.proc = subprocess.Popen([*self.argv_prefix, str(BIN), "serve", "--data-dir", self.data_arg],
                                          stdout=self.out, stderr=subprocess.STDOUT)
             deadline = time.time() + 20
             while "postern started" not in self.log("postern.log")[offset:]:

@@ -98,12 +98,18 @@ Session::Next Session::cmd_data(const Command& cmd) {
   std::string summary = "queued id=" + msg.id + " from=<" + msg.sender + "> nrcpt=" + std::to_string(msg.recipients.size()) +
                         " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : "");
   std::string id = msg.id;
+  uint64_t size = msg.body.size();
   try {
     svc_.queue.enqueue(std::move(msg)).get();
   } catch (const std::exception& e) {
     log("queue write failed: " + std::string(e.what()));
     reset_transaction();
-    reply(451, "4.3.0", "Temporary failure writing the queue, try again later");
+    // Out of disk (SQLite says "database or disk is full"): the client should come back.
+    auto free = svc_.queue.free_space();
+    if (free && *free < uint64_t(cfg_.number("queue.min_free_mb")) * 1024 * 1024 + size)
+      reply(452, "4.3.1", "Insufficient system storage, try again later");
+    else
+      reply(451, "4.3.0", "Temporary failure writing the queue, try again later");
     return Next::Continue;
   }
   svc_.mail_queued();

@@ -12,9 +12,9 @@ Session::Next Session::cmd_mail(const Command& cmd) {
   if (!parsed) return error(perr.code, perr.enhanced, perr.text);
 
   long long max_bytes = cfg_.number("smtp.max_message_size_mb") * 1024 * 1024;
+  long long declared = 0;
   for (const auto& [key, value] : parsed->params) {
     if (key == "SIZE") {
-      long long declared = 0;
       if (!util::parse_int(value, declared) || declared < 0) return error(501, "5.5.4", "Bad SIZE parameter");
       if (declared > max_bytes)
         return error(552, "5.3.4", "Message size exceeds fixed limit of " + std::to_string(max_bytes) + " bytes");
@@ -29,6 +29,10 @@ Session::Next Session::cmd_mail(const Command& cmd) {
       return error(555, "5.5.4", "Unsupported parameter " + key);
     }
   }
+  // Like Postfix's queue_minfree: refuse early rather than fail at the end of DATA.
+  auto free = svc_.queue.free_space();
+  if (free && *free < uint64_t(cfg_.number("queue.min_free_mb")) * 1024 * 1024 + uint64_t(declared))
+    return error(452, "4.3.1", "Insufficient system storage, try again later");
   auto verdict = svc_.policy.check_mail(facts_, parsed->address, cfg_);
   if (!verdict.accepted()) return error(verdict.code, verdict.enhanced, verdict.text);
   sender_ = parsed->address;
