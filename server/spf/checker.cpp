@@ -61,7 +61,7 @@ std::string truncate_name(std::string s) {
 }
 
 std::string nibbles(const util::IpAddress& ip) {
-  static const char* hex = "0123456789abcdef";
+  static const char* hex = "0123456789ABCDEF";  // as the RFC 7208 suite expects
   std::string out;
   for (size_t i = 0; i < 16; ++i) {
     out += (out.empty() ? "" : ".");
@@ -145,6 +145,7 @@ Verdict Checker::check(const util::IpAddress& ip_in, std::string_view helo, std:
   }
 
   DnsLayer layer(resolver_, options_.dns_lookup_limit, options_.void_lookup_limit);
+  layer.set_client(ip);
   std::unique_ptr<SPF_server_t, ServerDeleter> server(SPF_server_new_dns(static_cast<SPF_dns_server_t*>(layer.server()), 0));
   if (!server) throw std::bad_alloc();
   SPF_server_set_rec_dom(server.get(), options_.receiver.c_str());

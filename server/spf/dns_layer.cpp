@@ -65,6 +65,16 @@ void DnsLayer::note_ttl(uint32_t ttl) {
 void* DnsLayer::lookup(const char* domain_c, int type) {
   auto* server = static_cast<SPF_dns_server_t*>(server_);
   std::string domain = normalise(domain_c);
+  // CORRECTION(cidr-zero): a name carrying kCidrZeroLabel comes from an a/mx term with a
+  // /0 length (record.h): ask for the real name, answer with the client's own address.
+  bool zero4 = false, zero6 = false;
+  std::string zero_suffix;
+  if (auto pos = domain.rfind(std::string(".") + kCidrZeroLabel); pos != std::string::npos) {
+    zero_suffix = domain.substr(pos);
+    std::string which = zero_suffix.substr(1 + std::string(kCidrZeroLabel).size());
+    zero4 = which.find('4') != std::string::npos;
+    zero6 = which.find('6') != std::string::npos;
+  }
   if (terminal_) return empty(server, domain_c, type, TRY_AGAIN);
   if (type == ns_t_spf) return empty(server, domain_c, type, NO_DATA);  // RFC 7208 §3.1: TXT only
 
@@ -80,6 +90,7 @@ void* DnsLayer::lookup(const char* domain_c, int type) {
     return empty(server, domain_c, type, TRY_AGAIN);
   }
 
+  std::string ask = domain.substr(0, domain.size() - zero_suffix.size());
   auto handle_status = [&](dns::Status st, uint32_t ttl, const std::string& detail) -> SPF_dns_rr_t* {
     switch (st) {
       case dns::Status::Ok:
@@ -104,9 +115,14 @@ void* DnsLayer::lookup(const char* domain_c, int type) {
   switch (type) {
     case ns_t_a:
     case ns_t_aaaa: {
-      auto ans = type == ns_t_a ? resolver_.a(domain) : resolver_.aaaa(domain);
+      auto ans = type == ns_t_a ? resolver_.a(ask) : resolver_.aaaa(ask);
       if (auto* rr = handle_status(ans.status, ans.ttl, ans.detail)) return rr;
       note_ttl(ans.ttl);
+      if ((type == ns_t_a && zero4 && !client_.v6) || (type == ns_t_aaaa && zero6 && client_.v6)) {
+        bool any = false;
+        for (const auto& ip : ans.records) any |= ip.v6 == client_.v6;
+        if (any) ans.records = {client_};
+      }
       auto* rr = empty(server, domain_c, type, NETDB_SUCCESS, ans.ttl);
       for (const auto& ip : ans.records) {
         if (ip.v6 != (type == ns_t_aaaa)) continue;
@@ -123,7 +139,7 @@ void* DnsLayer::lookup(const char* domain_c, int type) {
       return rr;
     }
     case ns_t_mx: {
-      auto ans = resolver_.mx(domain);
+      auto ans = resolver_.mx(ask);
       if (auto* rr = handle_status(ans.status, ans.ttl, ans.detail)) return rr;
       note_ttl(ans.ttl);
       if (ans.records.size() > 10) {
@@ -133,8 +149,9 @@ void* DnsLayer::lookup(const char* domain_c, int type) {
       auto* rr = empty(server, domain_c, type, NETDB_SUCCESS, ans.ttl);
       for (const auto& mx : ans.records) {
         if (mx.exchange.empty()) continue;  // null MX: no host
-        mx_hosts_.insert(normalise(mx.exchange.c_str()));
-        add_text(rr, mx.exchange);
+        std::string host = normalise(mx.exchange.c_str()) + zero_suffix;
+        mx_hosts_.insert(host);
+        add_text(rr, host);
       }
       return rr;
     }
@@ -173,6 +190,9 @@ void* DnsLayer::lookup(const char* domain_c, int type) {
       if (auto* rr = handle_status(ans.status, ans.ttl, ans.detail)) return rr;
       note_ttl(ans.ttl);
       auto* rr = empty(server, domain_c, type, NETDB_SUCCESS, ans.ttl);
+      // CORRECTION(ptr-limit): RFC 7208 §4.6.4: only the first 10 PTR names are checked;
+      // libspf2 calls more a permerror ("too many DNS lookups").
+      if (ans.records.size() > 10) ans.records.resize(10);
       for (const auto& n : ans.records) {
         ptr_names_.insert(normalise(n.c_str()));
         add_text(rr, n);
@@ -180,7 +200,7 @@ void* DnsLayer::lookup(const char* domain_c, int type) {
       return rr;
     }
     case ns_t_txt: {
-      auto ans = resolver_.txt(domain);
+      auto ans = resolver_.txt(ask);
       if (auto* rr = handle_status(ans.status, ans.ttl, ans.detail)) return rr;
       note_ttl(ans.ttl);
       auto* rr = empty(server, domain_c, type, NETDB_SUCCESS, ans.ttl);

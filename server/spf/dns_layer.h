@@ -35,7 +35,8 @@ class DnsLayer {
   DnsLayer(const DnsLayer&) = delete;
   DnsLayer& operator=(const DnsLayer&) = delete;
 
-  void* server();  // the SPF_dns_server_t* to give SPF_server_new_dns
+  void* server();
+  void set_client(const util::IpAddress& ip) { client_ = ip; }  // the SPF_dns_server_t* to give SPF_server_new_dns
 
   struct Fetched {
     std::string domain;
@@ -56,6 +57,7 @@ class DnsLayer {
   void note_ttl(uint32_t ttl);
 
   dns::Resolver& resolver_;
+  util::IpAddress client_;
   int dns_lookup_limit_, void_lookup_limit_;
   void* server_;  // SPF_dns_server_t, allocated in the .cpp (libspf2 types stay there)
   bool first_txt_done_ = false;

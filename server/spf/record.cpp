@@ -231,9 +231,20 @@ std::optional<Record> parse(std::string_view txt, std::string& error) {
 
 std::string for_libspf2(const Record& r) {
   std::string out = "v=spf1";
+  bool all = r.has_all();
   for (const auto& t : r.terms) {
     if (t.kind == Term::Kind::Exp || t.kind == Term::Kind::Unknown) continue;
+    if (t.kind == Term::Kind::Redirect && all) continue;
     std::string q(1, t.qualifier);
+    if ((t.kind == Term::Kind::A || t.kind == Term::Kind::Mx) && (t.cidr4 == 0 || t.cidr6 == 0)) {
+      std::string d = t.domain_spec.empty() ? "%{d}" : t.domain_spec;
+      if (d.back() == '.') d.pop_back();
+      out += " " + q + (t.kind == Term::Kind::A ? "a:" : "mx:") + d + "." + kCidrZeroLabel + (t.cidr4 == 0 ? "4" : "") +
+             (t.cidr6 == 0 ? "6" : "");
+      if (t.cidr4 > 0) out += "/" + std::to_string(t.cidr4);
+      if (t.cidr6 > 0) out += "//" + std::to_string(t.cidr6);
+      continue;
+    }
     if (t.kind == Term::Kind::Ip4 && t.cidr4 == 0) {
       out += " " + q + "ip4:0.0.0.0/1 " + q + "ip4:128.0.0.0/1";
     } else if (t.kind == Term::Kind::Ip6 && t.cidr6 == 0) {

@@ -40,10 +40,17 @@ std::optional<Record> parse(std::string_view txt, std::string& error);
 //  - CORRECTION(cidr-zero): libspf2 refuses "/0" as an invalid CIDR length; RFC 7208 §5.6
 //    allows it. "ip4:N/0" becomes the two halves "ip4:0.0.0.0/1 ip4:128.0.0.0/1" (same
 //    qualifier: equivalent, and ip4/ip6 cost no DNS lookup), likewise for ip6.
+//  - CORRECTION(cidr-zero) for a and mx: "a:D/0" (any address of the client's family
+//    matches) cannot be said to libspf2, so the term becomes "a:D.<kCidrZeroLabel>4" and
+//    the DNS layer strips the label and answers the A lookup with the client's own address
+//    when D has any (mx: the MX names carry the label on to their address lookups).
+//  - CORRECTION(redirect-with-all): a record with an "all" mechanism ignores redirect=
+//    (RFC 7208 §6.1); libspf2 still follows it (and calls "redirect to self" recursion).
 //  - CORRECTION(exp-ours): exp= is removed: Postern evaluates the explanation itself
 //    (libspf2 mangles explanation strings, and its exp lookup would count towards the
 //    lookup limits and turn a DNS error there into an error of the whole check).
 //  - unknown modifiers are removed (RFC 7208 §6: ignored), once their syntax was checked.
 std::string for_libspf2(const Record& r);
+inline constexpr const char* kCidrZeroLabel = "postern-cidr0-";
 
 }  // namespace postern::spf

@@ -49,7 +49,7 @@ class Zone:
         with self.lock:
             self.data = _build(zonedata)
 
-    def answer(self, qname, qtype):
+    def answer(self, qname, qtype, depth=0):
         """(rcode, [RR]) or None for "do not answer"."""
         with self.lock:
             data = self.data
@@ -66,7 +66,9 @@ class Zone:
             if rtype == "CNAME" and qtype != "CNAME":
                 target = str(value).rstrip(".")
                 rrs.append(RR(qname, QTYPE.CNAME, rdata=CNAME(target + "."), ttl=300))
-                sub = self.answer(target, qtype)
+                if depth >= 8:  # a CNAME loop: hand out the chain so far
+                    return RCODE.NOERROR, rrs
+                sub = self.answer(target, qtype, depth + 1)
                 if sub is None:
                     return None
                 return sub[0], rrs + sub[1]
@@ -86,7 +88,8 @@ def _rdata(rtype, value):
     if rtype == "PTR":
         return PTR(str(value).rstrip(".") + ".")
     if rtype in ("TXT", "SPF"):
-        return TXT([s.encode("utf-8") for s in _strings(value)])
+        # A TXT record holds at least one character-string: an empty list is one empty string.
+        return TXT([s.encode("utf-8") for s in _strings(value)] or [b""])
     raise ValueError(rtype)
 
 
