@@ -22,6 +22,8 @@
 #include "daemon/data_dir.h"
 #include "daemon/dns_next_hop.h"
 #include "daemon/dns_service.h"
+#include "spf/cache.h"
+#include "spf/gate.h"
 #include "delivery/local_agent.h"
 #include "delivery/remote_agent.h"
 #include "mail/address.h"
@@ -318,7 +320,7 @@ class Server {
           if (!ready) log::write(log::Service::Smtp, id, "TLS handshake failed with [" + ip + "]");
         }
         if (ready) {
-          smtp::Services svc{policy_, verifier_, queue_, data_budget_, [this] { runner_.notify(); }};
+          smtp::Services svc{policy_, verifier_, queue_, data_budget_, spf_, [this] { runner_.notify(); }};
           smtp::Session(transport, svc, {cfg, tls, ep, ip, id}).run();
         }
       }
@@ -362,6 +364,8 @@ class Server {
   delivery::LocalAgent local_;
   DnsService dns_;
   DnsNextHop resolver_{dns_};
+  spf::Cache spf_cache_{dir_.spf_cache()};
+  spf::Gate spf_{dns_, &spf_cache_};
   auth::Verifier verifier_;
   policy::Engine policy_;
   int stop_fd_;

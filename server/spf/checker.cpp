@@ -168,9 +168,23 @@ Verdict Checker::check(const util::IpAddress& ip_in, std::string_view helo, std:
   std::string helo_s(helo);
   if (!helo_s.empty()) SPF_request_set_helo_dom(req.get(), helo_s.c_str());
   SPF_request_set_env_from(req.get(), sender.c_str());
-  SPF_response_t* raw = nullptr;
-  SPF_errcode_t code = SPF_request_query_mailfrom(req.get(), &raw);
-  std::unique_ptr<SPF_response_t, ResponseDeleter> resp(raw);
+  // CORRECTION(loopback): SPF_request_query_mailfrom() passes every loopback client
+  // (127/8, ::1) without looking at DNS; RFC 7208 has no such rule (and the tests act as
+  // different hosts from 127.0.0.x). This is its body without that shortcut.
+  std::unique_ptr<SPF_response_t, ResponseDeleter> resp(SPF_response_new(req.get()));
+  if (!resp) throw std::bad_alloc();
+  req->cur_dom = req->use_helo ? req->helo_dom : req->env_from_dp;
+  SPF_record_t* record = nullptr;
+  SPF_errcode_t code = SPF_server_get_record(server.get(), req.get(), resp.get(), &record);
+  if (code != SPF_E_SUCCESS) {
+    if (record) SPF_record_free(record);
+    SPF_i_done(resp.get(), resp->result, resp->reason, resp->err);
+  } else {
+    resp->spf_record_exp = record;
+    code = SPF_record_interpret(record, req.get(), resp.get(), 0);
+    SPF_record_free(record);
+    resp->spf_record_exp = nullptr;
+  }
 
   if (auto t = layer.terminal()) {
     v.result = *t;

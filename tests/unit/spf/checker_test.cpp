@@ -191,3 +191,10 @@ TEST_F(SpfChecker, HeloIdentityAndEmptySender) {
   EXPECT_EQ(m.result, Result::Pass);
   EXPECT_EQ(m.sender, "postmaster@helo.example.net");
 }
+
+// CORRECTION(loopback)
+TEST_F(SpfChecker, LoopbackClientsAreCheckedLikeAnyOther) {
+  dns.zone["fail.example.com"].txt = {"v=spf1 -all"};
+  ip = *util::IpAddress::parse("127.0.0.3");
+  EXPECT_EQ(check("fail.example.com").result, Result::Fail);
+}

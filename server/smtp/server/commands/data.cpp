@@ -84,7 +84,7 @@ Session::Next Session::cmd_data(const Command& cmd) {
   std::time_t now = std::time(nullptr);
   TraceInfo trace{helo_, setup_.peer_ip, hostname(), protocol_name(), msg.id, io_.tls_description(),
                   accepted_rcpts_ == 1 ? last_rcpt_ : "", now};
-  std::string headers = received_header(trace);
+  std::string headers = spf_headers_ + received_header(trace);
   if (facts_.port == policy::Port::Submission) {
     if (!facts.has_date) headers += date_header(now);
     if (!facts.has_message_id) headers += message_id_header(msg.id, hostname());
