@@ -365,7 +365,8 @@ class Server {
   DnsService dns_;
   DnsNextHop resolver_{dns_};
   spf::Cache spf_cache_{dir_.spf_cache()};
-  spf::Gate spf_{dns_, &spf_cache_};
+  spf::Srs srs_{spf::load_or_create_secret(dir_.srs_key())};
+  spf::Gate spf_{dns_, &spf_cache_, &srs_};
   auth::Verifier verifier_;
   policy::Engine policy_;
   int stop_fd_;

@@ -15,6 +15,7 @@ struct DataDir {
   std::string tls() const { return root + "/tls"; }
   std::string logs() const { return root + "/log"; }
   std::string spf_cache() const { return root + "/spf-cache.db"; }  // SPF-4, a disposable cache
+  std::string srs_key() const { return root + "/srs.key"; }  // SPF-10 secret (0600)
 
   // Creates the folder tree (mode 0750; tls 0700) if missing. Throws std::system_error.
   void create() const;

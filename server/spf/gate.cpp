@@ -32,6 +32,12 @@ std::string domain_of(const std::string& address) {
   return lower(at == std::string::npos ? address : address.substr(at + 1));
 }
 
+bool hosted(const std::string& domain, const std::vector<std::string>& domains) {
+  for (const auto& d : domains)
+    if (lower(d) == domain) return true;
+  return false;
+}
+
 // SPF-7: the domain or one of its parents is in the approved list.
 bool approved(const std::string& domain, const std::string& list) {
   for (auto item : util::split_list(list)) {
@@ -124,6 +130,41 @@ Decision Gate::screen(const GateFacts& f, const config::Snapshot& cfg) {
   }
   if (d.score != 0) d.headers += std::string(kSpamScoreHeader) + ": " + std::to_string(d.score) + "\r\n";
   return d;
+}
+
+}  // namespace postern::spf
+
+namespace postern::spf {
+
+std::vector<Envelope> Gate::envelopes(const std::string& sender, std::vector<mail::RoutedRecipient> recipients,
+                                      const std::vector<std::string>& hosted_domains, const config::Snapshot& cfg) const {
+  std::vector<Envelope> out{{sender, {}}};
+  bool rewrite = srs_ && cfg.flag("spf.forward_local_sender") && !sender.empty() && !Srs::is_srs(sender) &&
+                 !hosted(domain_of(sender), hosted_domains);
+  auto now = int64_t(std::time(nullptr));
+  for (auto& r : recipients) {
+    // A remote recipient whose final address differs from the RCPT TO address came from
+    // an alias: the copy is forwarded, in the name of the alias's (hosted) domain.
+    bool forwarded = r.route == mail::Route::Remote && lower(r.address) != lower(r.original);
+    std::string alias_domain = domain_of(r.original);
+    if (!rewrite || !forwarded || !hosted(alias_domain, hosted_domains)) {
+      out[0].recipients.push_back(std::move(r));
+      continue;
+    }
+    std::string srs_sender = srs_->forward(sender, alias_domain, now);
+    Envelope* e = nullptr;
+    for (auto& have : out)
+      if (have.sender == srs_sender) e = &have;
+    if (!e) e = &out.emplace_back(Envelope{srs_sender, {}});
+    e->recipients.push_back(std::move(r));
+  }
+  if (out[0].recipients.empty()) out.erase(out.begin());
+  return out;
+}
+
+std::optional<std::string> Gate::reverse_srs(const std::string& rcpt, const std::vector<std::string>& hosted_domains) const {
+  if (!srs_ || !Srs::is_srs(rcpt) || !hosted(domain_of(rcpt), hosted_domains)) return std::nullopt;
+  return srs_->reverse(rcpt, int64_t(std::time(nullptr)));
 }
 
 }  // namespace postern::spf

@@ -11,12 +11,16 @@
 // Error contract: never throws for input or DNS trouble.
 // Threading: any thread; a Gate is shared by all sessions.
 #pragma once
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "config/snapshot.h"
+#include "mail/routing.h"
 #include "dns/resolver.h"
 #include "spf/cache.h"
 #include "spf/checker.h"
+#include "spf/srs.h"
 
 namespace postern::spf {
 
@@ -45,16 +49,31 @@ struct Decision {
   std::string log;             // one line for the session log, empty when nothing was checked
 };
 
+// One queue message's worth of recipients and the envelope sender they leave with.
+struct Envelope {
+  std::string sender;
+  std::vector<mail::RoutedRecipient> recipients;
+};
+
 class Gate {
  public:
-  Gate(dns::Resolver& resolver, Cache* cache) : resolver_(resolver), cache_(cache) {}
+  Gate(dns::Resolver& resolver, Cache* cache, const Srs* srs = nullptr) : resolver_(resolver), cache_(cache), srs_(srs) {}
   Decision screen(const GateFacts& facts, const config::Snapshot& cfg);
+
+  // SPF-10 (spf.forward_local_sender): recipients an alias forwards to an outside address
+  // get their own envelope whose sender is the SRS form in the alias's domain; the others
+  // keep `sender`. Senders in a hosted domain, the null sender and SRS senders are kept.
+  std::vector<Envelope> envelopes(const std::string& sender, std::vector<mail::RoutedRecipient> recipients,
+                                  const std::vector<std::string>& hosted_domains, const config::Snapshot& cfg) const;
+  // The original sender of a bounce recipient that is an SRS address of a hosted domain.
+  std::optional<std::string> reverse_srs(const std::string& rcpt, const std::vector<std::string>& hosted_domains) const;
 
  private:
   Verdict check(Checker& checker, const GateFacts& f, bool helo_identity, bool use_cache);
 
   dns::Resolver& resolver_;
   Cache* cache_;
+  const Srs* srs_;
 };
 
 }  // namespace postern::spf
