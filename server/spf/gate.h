@@ -29,6 +29,8 @@ namespace postern::spf {
 Checker make_checker(const config::Snapshot& cfg, dns::Resolver& resolver);
 
 // The header carrying the per-message spam score (SPF-6, SPF-7).
+// XXX: a score header the sender put into the message is not removed; ours is prepended,
+// so a consumer must read the first one.
 inline constexpr const char* kSpamScoreHeader = "X-Postern-Spam-Score";
 
 struct GateFacts {
