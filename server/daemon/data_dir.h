@@ -1,6 +1,5 @@
 // The data folder's layout, in one place: DIR/postern.db, DIR/queue/, DIR/mail/,
-// DIR/tls/, DIR/log/,
-// DIR/spf-cache.db. Every command and the daemon resolve paths through this.
+// DIR/tls/, DIR/log/, DIR/spf-cache.db, DIR/srs.key. Every command and the daemon resolve paths through this.
 #pragma once
 #include <string>
 

@@ -189,15 +189,10 @@ Verdict Checker::check(const util::IpAddress& ip_in, std::string_view helo, std:
   if (auto t = layer.terminal()) {
     v.result = *t;
     v.problem = layer.problem();
-  } else if (resp) {
-    v.result = from_libspf2(SPF_response_result(resp.get()), SPF_response_errcode(resp.get()));
-    if (v.result == Result::PermError || v.result == Result::TempError) {
-      auto e = SPF_response_errcode(resp.get());
-      v.problem = SPF_strerror(e != SPF_E_SUCCESS ? e : code);
-    }
   } else {
-    v.result = layer.dns_trouble() ? Result::TempError : Result::PermError;
-    v.problem = SPF_strerror(code);
+    auto e = SPF_response_errcode(resp.get());
+    v.result = from_libspf2(SPF_response_result(resp.get()), e);
+    if (v.result == Result::PermError || v.result == Result::TempError) v.problem = SPF_strerror(e != SPF_E_SUCCESS ? e : code);
   }
   v.ttl = v.result == Result::TempError ? 0 : layer.min_ttl();
 

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "spf/libspf2.h"
+#include "util/random.h"
 
 namespace postern::spf {
 
@@ -39,6 +40,10 @@ bool add_text(SPF_dns_rr_t* rr, const std::string& s) { return add_rr(rr, s.c_st
 
 DnsLayer::DnsLayer(dns::Resolver& resolver, int dns_lookup_limit, int void_lookup_limit)
     : resolver_(resolver), dns_lookup_limit_(dns_lookup_limit), void_lookup_limit_(void_lookup_limit) {
+  static const char* hex = "0123456789abcdef";
+  zero_label_ = "pcz";
+  for (unsigned char c : util::random_bytes(8)) zero_label_ += hex[c >> 4], zero_label_ += hex[c & 15];
+  zero_label_ += "-";
   auto* s = static_cast<SPF_dns_server_t*>(std::calloc(1, sizeof(SPF_dns_server_t)));
   if (!s) throw std::bad_alloc();
   s->destroy = nullptr;  // owned here, not by libspf2's SPF_server_free
@@ -65,15 +70,21 @@ void DnsLayer::note_ttl(uint32_t ttl) {
 void* DnsLayer::lookup(const char* domain_c, int type) {
   auto* server = static_cast<SPF_dns_server_t*>(server_);
   std::string domain = normalise(domain_c);
-  // CORRECTION(cidr-zero): a name carrying kCidrZeroLabel comes from an a/mx term with a
-  // /0 length (record.h): ask for the real name, answer with the client's own address.
+  // CORRECTION(cidr-zero): a name whose last label is zero_label_ + "4", "6" or "46" comes
+  // from an a/mx term with a /0 length (record.h): ask for the name without it, answer
+  // with the client's own address.
   bool zero4 = false, zero6 = false;
   std::string zero_suffix;
-  if (auto pos = domain.rfind(std::string(".") + kCidrZeroLabel); pos != std::string::npos) {
-    zero_suffix = domain.substr(pos);
-    std::string which = zero_suffix.substr(1 + std::string(kCidrZeroLabel).size());
-    zero4 = which.find('4') != std::string::npos;
-    zero6 = which.find('6') != std::string::npos;
+  if (auto dot = domain.rfind('.'); dot != std::string::npos) {
+    std::string last = domain.substr(dot + 1);
+    if (last.rfind(zero_label_, 0) == 0) {
+      std::string which = last.substr(zero_label_.size());
+      if (which == "4" || which == "6" || which == "46") {
+        zero_suffix = domain.substr(dot);
+        zero4 = which != "6";
+        zero6 = which != "4";
+      }
+    }
   }
   if (terminal_) return empty(server, domain_c, type, TRY_AGAIN);
   if (type == ns_t_spf) return empty(server, domain_c, type, NO_DATA);  // RFC 7208 §3.1: TXT only
@@ -103,7 +114,6 @@ void* DnsLayer::lookup(const char* domain_c, int type) {
           stop(Result::PermError, "more than " + std::to_string(void_lookup_limit_) + " void DNS lookups");
         return empty(server, domain_c, type, st == dns::Status::NoData ? NO_DATA : HOST_NOT_FOUND, ttl);
       case dns::Status::TempFail:
-        dns_trouble_ = true;
         // RFC 7208 §5.5: a DNS error validating one ptr name skips that name.
         if (ptr_name) return empty(server, domain_c, type, HOST_NOT_FOUND);
         stop(Result::TempError, "DNS lookup of " + domain + " failed: " + detail);
@@ -221,7 +231,7 @@ void* DnsLayer::lookup(const char* domain_c, int type) {
           SPF_dns_rr_free(rr);
           return empty(server, domain_c, type, TRY_AGAIN);
         }
-        add_text(rr, for_libspf2(*record));
+        add_text(rr, for_libspf2(*record, zero_label_));
         records_.push_back({domain, std::move(*record)});
       }
       if (rr->num_rr == 0) {

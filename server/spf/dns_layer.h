@@ -46,7 +46,6 @@ class DnsLayer {
   // The first terminal event, if any: TempError or PermError with its reason.
   std::optional<Result> terminal() const { return terminal_; }
   const std::string& problem() const { return problem_; }
-  bool dns_trouble() const { return dns_trouble_; }
   uint32_t min_ttl() const { return min_ttl_; }
 
   // The lookup itself (called from the C callback).
@@ -59,6 +58,7 @@ class DnsLayer {
   dns::Resolver& resolver_;
   util::IpAddress client_;
   int dns_lookup_limit_, void_lookup_limit_;
+  std::string zero_label_;  // CORRECTION(cidr-zero): "pcz<random hex>-", fresh per check
   void* server_;  // SPF_dns_server_t, allocated in the .cpp (libspf2 types stay there)
   bool first_txt_done_ = false;
   int term_lookups_ = 0, void_lookups_ = 0;
@@ -66,7 +66,6 @@ class DnsLayer {
   std::vector<Fetched> records_;
   std::optional<Result> terminal_;
   std::string problem_;
-  bool dns_trouble_ = false;
   uint32_t min_ttl_ = 86400;
 };
 

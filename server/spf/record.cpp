@@ -229,7 +229,7 @@ std::optional<Record> parse(std::string_view txt, std::string& error) {
   return r;
 }
 
-std::string for_libspf2(const Record& r) {
+std::string for_libspf2(const Record& r, const std::string& zero_label) {
   std::string out = "v=spf1";
   bool all = r.has_all();
   for (const auto& t : r.terms) {
@@ -239,7 +239,7 @@ std::string for_libspf2(const Record& r) {
     if ((t.kind == Term::Kind::A || t.kind == Term::Kind::Mx) && (t.cidr4 == 0 || t.cidr6 == 0)) {
       std::string d = t.domain_spec.empty() ? "%{d}" : t.domain_spec;
       if (d.back() == '.') d.pop_back();
-      out += " " + q + (t.kind == Term::Kind::A ? "a:" : "mx:") + d + "." + kCidrZeroLabel + (t.cidr4 == 0 ? "4" : "") +
+      out += " " + q + (t.kind == Term::Kind::A ? "a:" : "mx:") + d + "." + zero_label + (t.cidr4 == 0 ? "4" : "") +
              (t.cidr6 == 0 ? "6" : "");
       if (t.cidr4 > 0) out += "/" + std::to_string(t.cidr4);
       if (t.cidr6 > 0) out += "//" + std::to_string(t.cidr6);

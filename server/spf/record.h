@@ -50,7 +50,6 @@ std::optional<Record> parse(std::string_view txt, std::string& error);
 //    (libspf2 mangles explanation strings, and its exp lookup would count towards the
 //    lookup limits and turn a DNS error there into an error of the whole check).
 //  - unknown modifiers are removed (RFC 7208 §6: ignored), once their syntax was checked.
-std::string for_libspf2(const Record& r);
-inline constexpr const char* kCidrZeroLabel = "postern-cidr0-";
+std::string for_libspf2(const Record& r, const std::string& zero_label);
 
 }  // namespace postern::spf

@@ -152,6 +152,19 @@ TEST_F(SpfChecker, ACidrZeroMatchesAnyAddress) {
   EXPECT_EQ(check("z.example.com").result, Result::Pass);
   EXPECT_EQ(check("m.example.com").result, Result::Pass);
   EXPECT_EQ(check("e.example.com").result, Result::Fail);
+  // Only the layer's own per-check label means "/0": a published name ending in a look-alike
+  // label is looked up as it is.
+  dns.zone["l.example.com"].txt = {"v=spf1 a:z.example.com.pcz0000000000000000-4 -all"};
+  EXPECT_EQ(check("l.example.com").result, Result::Fail);
+}
+
+// CORRECTION(mx-limit)
+TEST_F(SpfChecker, MoreThanTenMxNamesIsPermerror) {
+  dns.zone["many.example.com"].txt = {"v=spf1 mx ip4:192.0.2.10 -all"};
+  for (int i = 0; i < 11; ++i) dns.zone["many.example.com"].mx.push_back("mx" + std::to_string(i) + ".example.com");
+  EXPECT_EQ(check("many.example.com").result, Result::PermError);
+  dns.zone["many.example.com"].mx.pop_back();
+  EXPECT_EQ(check("many.example.com").result, Result::Pass);
 }
 
 // CORRECTION(exp-ours)
