@@ -91,6 +91,38 @@ def test_each_result_with_default_actions(spf_server, sender, source, result, co
         assert f"client-ip={source};" in header and f'envelope-from="{sender}"' in header
 
 
+CASES = [("a@pass.test", GOOD, "pass"), ("a@pass.test", OTHER, "fail"), ("a@soft.test", OTHER, "softfail"),
+         ("a@neutral.test", OTHER, "neutral"), ("a@none.test", OTHER, "none"),
+         ("a@temp.example", OTHER, "temperror"), ("a@perm.test", GOOD, "permerror")]
+
+
+@pytest.mark.parametrize("action", ["reject", "reject_close", "score"])
+def test_each_result_under_each_fail_action(spf_server, action):
+    """Only fail is acted on, and only as the FAIL action says; temperror always defers."""
+    settings = {"reject": {}, "reject_close": {"spf__fail_close": "true"},
+                "score": {"spf__fail_reject": "false", "spf__fail_score": "4"}}[action]
+    d = spf_server(**settings)
+    for sender, source, result in CASES:
+        c, (code, text) = mail_from(d, source, sender)
+        with c:
+            if result == "temperror":
+                assert (code, text[4:10]) == (451, "4.7.24"), (result, text)
+                assert c.cmd("NOOP")[0] == 250
+            elif result == "fail" and action != "score":
+                assert (code, text[4:10]) == (550, "5.7.23"), (result, text)
+                if action == "reject_close":
+                    assert c.read_to_close() == b""
+                else:
+                    assert c.cmd("NOOP")[0] == 250
+            else:
+                assert code == 250, (result, text)
+    if action == "score":
+        (code, _), stored = deliver(d, OTHER, "a@pass.test")
+        assert code == 250 and "\r\nX-Postern-Spam-Score: 4\r\n" in "\r\n" + stored
+        (code, _), stored = deliver(d, OTHER, "a@soft.test")
+        assert code == 250 and "X-Postern-Spam-Score" not in stored
+
+
 def test_fail_reply_carries_the_explanation(spf_server):
     d = spf_server()
     c, (code, text) = mail_from(d, OTHER, "a@pass.test")
@@ -132,6 +164,17 @@ def test_mail_from_check_off(spf_server):
     (code, text), stored = deliver(d, OTHER, "a@pass.test")
     assert code == 250, text
     assert spf_headers(stored) == []
+
+
+def test_mail_from_off_helo_still_checked(spf_server):
+    d = spf_server(spf__verify_mail_from="false")
+    (code, text), stored = deliver(d, OTHER, "a@pass.test", helo="goodhelo.test")
+    assert code == 250, text
+    [header] = spf_headers(stored)
+    assert header.startswith("Received-SPF: pass ") and "identity=helo" in header, header
+    c, (code, _) = mail_from(d, GOOD, "a@pass.test", helo="badhelo.test")
+    c.close()
+    assert code == 550
 
 
 def test_whitelisted_ip_is_not_checked(spf_server):

@@ -48,7 +48,7 @@ TEST(SpfRecord, DomainSpecNeedsTopLabelOrMacro) {
   EXPECT_FALSE(ok("v=spf1 include:example.com.123 -all"));
   EXPECT_FALSE(ok("v=spf1 a:1.2.3.4 -all"));
   EXPECT_FALSE(ok("v=spf1 a:example.-com -all"));
-  EXPECT_TRUE(ok("v=spf1 a:example.com- -all") == false);
+  EXPECT_FALSE(ok("v=spf1 a:example.com- -all"));
   EXPECT_TRUE(ok("v=spf1 include:%{d} -all"));
   EXPECT_TRUE(ok("v=spf1 a:foo.1-2 -all"));
 }
