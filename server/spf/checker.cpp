@@ -136,7 +136,7 @@ Verdict Checker::check(const util::IpAddress& ip_in, std::string_view helo, std:
   auto at = sender.rfind('@');
   std::string local = sender.substr(0, at), domain = sender.substr(at + 1);
   if (!domain.empty() && domain.back() == '.') domain.pop_back();
-  v.domain = domain;
+  v.domain = lower(domain);  // the cache key and log form
   if (!usable_domain(domain)) {
     v.result = Result::None;
     v.problem = "'" + domain + "' is not a usable domain name";

@@ -27,7 +27,7 @@ const char* result_name(Result r);  // "none", "neutral", "pass", ... as in RFC 
 struct Verdict {
   Result result = Result::None;
   std::string identity;     // "mailfrom" or "helo"
-  std::string domain;       // the domain checked
+  std::string domain;       // the domain checked, lowercased
   std::string sender;       // the <sender> used (postmaster@helo for an empty MAIL FROM)
   std::string explanation;  // for fail: the domain's exp= text or Postern's default
   std::string problem;      // for temperror/permerror: what went wrong

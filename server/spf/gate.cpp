@@ -111,8 +111,7 @@ Decision Gate::screen(const GateFacts& f, const config::Snapshot& cfg) {
       }
       d.score += int(cfg.number("spf.fail_score"));
     }
-    if (v.result == Result::Pass && !v.identity.empty() && v.identity == "mailfrom" &&
-        approved(v.domain, cfg.text("spf.approved_domains")))
+    if (v.result == Result::Pass && v.identity == "mailfrom" && approved(v.domain, cfg.text("spf.approved_domains")))
       d.score += int(cfg.number("spf.approved_score"));
     return false;
   };
@@ -131,10 +130,6 @@ Decision Gate::screen(const GateFacts& f, const config::Snapshot& cfg) {
   if (d.score != 0) d.headers += std::string(kSpamScoreHeader) + ": " + std::to_string(d.score) + "\r\n";
   return d;
 }
-
-}  // namespace postern::spf
-
-namespace postern::spf {
 
 std::vector<Envelope> Gate::envelopes(const std::string& sender, std::vector<mail::RoutedRecipient> recipients,
                                       const std::vector<std::string>& hosted_domains, const config::Snapshot& cfg) const {
