@@ -25,6 +25,7 @@ const char* kUsage =
     "  rule add NAME recipient|sender PATTERN[,PATTERN...] HOST[:PORT] [--tls starttls|implicit|opportunistic]\n"
     "       [--no-verify] [--username NAME --password-stdin] | remove NAME | list   smart-host rules (DLV-3)\n"
     "  credentials add HOST USERNAME --password-stdin | remove HOST | list      per-host logins (DLV-4)\n"
+    "  spf check --ip IP --helo NAME [--sender ADDRESS] | cache list | cache clear   SPF verdicts (SPF, issue 10)\n"
     "  migrate                                 create or upgrade the data folder's schema\n"
     "DIR may also come from the POSTERN_DATA_DIR environment variable.\n";
 }  // namespace
@@ -85,7 +86,7 @@ int run(int argc, char** argv) {
       args.password_stdin = true;
     } else if (a == "--no-verify") {
       args.no_verify = true;
-    } else if (a == "--tls" || a == "--username") {
+    } else if (a == "--tls" || a == "--username" || a == "--ip" || a == "--helo" || a == "--sender") {
       if (i + 1 >= argc) return usage_error(a + " needs a value");
       args.options[a.substr(2)] = argv[++i];
     } else if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
@@ -110,6 +111,7 @@ int run(int argc, char** argv) {
     if (verb == "relay-domain") return relay_domain_command(args);
     if (verb == "rule") return rule_command(args);
     if (verb == "credentials") return credentials_command(args);
+    if (verb == "spf") return spf_command(args);
   } catch (const store::Refused& e) {
     return refused(e.what());
   } catch (const std::exception& e) {

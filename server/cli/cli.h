@@ -29,6 +29,7 @@ int trusted_command(const Args& args);
 int relay_domain_command(const Args& args);
 int rule_command(const Args& args);
 int credentials_command(const Args& args);
+int spf_command(const Args& args);
 
 int usage_error(const std::string& message);
 int refused(const std::string& message);

@@ -73,6 +73,23 @@ std::vector<Setting> build_registry() {
       {"dns.dnssec_trust_anchor", T::Path, "", 0, 0, {},
        "Trust anchor file (e.g. /usr/share/dns/root.key) to validate DNSSEC; empty turns validation off"},
 
+      // SPF (SPF-1..11, MDaemon's SPF screen).
+      {"spf.verify_mail_from", T::Bool, "true", 0, 0, {}, "Check the SPF record of the MAIL FROM domain of incoming mail (SPF-1)"},
+      {"spf.skip_authenticated", T::Bool, "true", 0, 0, {}, "Do not check SPF for authenticated sessions (SPF-2)"},
+      {"spf.skip_trusted", T::Bool, "true", 0, 0, {}, "Do not check SPF for clients in trusted networks and network.lan (SPF-3)"},
+      {"spf.cache", T::Bool, "true", 0, 0, {}, "Cache SPF results per client IP and domain for the record's TTL (SPF-4)"},
+      {"spf.whitelist", T::CidrList, "", 0, 0, {}, "Client IPs and networks never SPF-checked (SPF-5)"},
+      {"spf.fail_reject", T::Bool, "true", 0, 0, {}, "Answer 550 5.7.23 when SPF fails (SPF-6)"},
+      {"spf.fail_close", T::Bool, "false", 0, 0, {}, "After the 550 for an SPF fail, close the connection (SPF-6)"},
+      {"spf.fail_score", T::Int, "0", -100, 100, {}, "Added to the message's spam score when SPF fails and the message is accepted (SPF-6)"},
+      {"spf.approved_domains", T::Text, "", 0, 2000, {}, "Comma list of domains whose SPF pass adjusts the spam score by spf.approved_score (SPF-7)"},
+      {"spf.approved_score", T::Int, "-5", -100, 100, {}, "Spam score adjustment when SPF passes for an approved domain (SPF-7)"},
+      {"spf.check_helo", T::Bool, "true", 0, 0, {}, "Also check the HELO/EHLO name's SPF record (SPF-8)"},
+      {"spf.received_header", T::Bool, "true", 0, 0, {}, "Insert a Received-SPF header into checked messages (SPF-9)"},
+      {"spf.header_skip_none", T::Bool, "false", 0, 0, {}, "Do not insert the Received-SPF header when the result is none (SPF-9)"},
+      {"spf.void_lookup_limit", T::Int, "2", 2, 20, {}, "Most SPF term lookups answering no record before the check is a permerror (SPF-11)"},
+      {"spf.forward_local_sender", T::Bool, "true", 0, 0, {}, "Forwarded mail to outside addresses gets a local SRS envelope sender (SPF-10)"},
+
       // Queue (QUE-1).
       {"queue.min_free_mb", T::Int, "100", 0, 1024 * 1024, {},
        "Free disk space the queue keeps: with less (plus the message's announced size) new mail waits (452 4.3.1)"},

@@ -33,6 +33,9 @@
 #include "queue/queue_store.h"
 #include "queue/runner.h"
 #include "smtp/server/session.h"
+#include "spf/cache.h"
+#include "spf/gate.h"
+#include "spf/srs.h"
 #include "store/directory.h"
 #include "store/relay_tables.h"
 #include "store/settings_store.h"
@@ -318,7 +321,7 @@ class Server {
           if (!ready) log::write(log::Service::Smtp, id, "TLS handshake failed with [" + ip + "]");
         }
         if (ready) {
-          smtp::Services svc{policy_, verifier_, queue_, data_budget_, [this] { runner_.notify(); }};
+          smtp::Services svc{policy_, verifier_, queue_, data_budget_, spf_, [this] { runner_.notify(); }};
           smtp::Session(transport, svc, {cfg, tls, ep, ip, id}).run();
         }
       }
@@ -362,6 +365,9 @@ class Server {
   delivery::LocalAgent local_;
   DnsService dns_;
   DnsNextHop resolver_{dns_};
+  spf::Cache spf_cache_{dir_.spf_cache()};
+  spf::Srs srs_{spf::load_or_create_secret(dir_.srs_key())};
+  spf::Gate spf_{dns_, &spf_cache_, &srs_};
   auth::Verifier verifier_;
   policy::Engine policy_;
   int stop_fd_;

@@ -65,6 +65,7 @@ void Session::reset_transaction() {
   recipients_.clear();
   accepted_rcpts_ = 0;
   last_rcpt_.clear();
+  spf_headers_.clear();
 }
 
 bool Session::auth_offered() const { return io_.tls() || (facts_.lan && cfg_.flag("smtp.auth_plaintext_lan")); }

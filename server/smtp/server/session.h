@@ -20,6 +20,7 @@
 #include "smtp/proto/command.h"
 #include "smtp/proto/reply.h"
 #include "smtp/server/data_budget.h"
+#include "spf/gate.h"
 #include "tls/server_context.h"
 
 namespace postern::smtp {
@@ -29,6 +30,7 @@ struct Services {
   auth::Verifier& verifier;
   queue::QueueStore& queue;
   DataBudget& budget;
+  spf::Gate& spf;
   std::function<void()> mail_queued;  // wakes the queue runner
 };
 
@@ -87,6 +89,7 @@ class Session {
   std::vector<mail::RoutedRecipient> recipients_;
   size_t accepted_rcpts_ = 0;
   std::string last_rcpt_;
+  std::string spf_headers_;  // Received-SPF and spam-score lines for this transaction
   bool closing_ = false;
 };
 

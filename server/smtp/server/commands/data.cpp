@@ -84,23 +84,31 @@ Session::Next Session::cmd_data(const Command& cmd) {
   std::time_t now = std::time(nullptr);
   TraceInfo trace{helo_, setup_.peer_ip, hostname(), protocol_name(), msg.id, io_.tls_description(),
                   accepted_rcpts_ == 1 ? last_rcpt_ : "", now};
-  std::string headers = received_header(trace);
+  std::string headers = spf_headers_ + received_header(trace);
   if (facts_.port == policy::Port::Submission) {
     if (!facts.has_date) headers += date_header(now);
     if (!facts.has_message_id) headers += message_id_header(msg.id, hostname());
   }
   msg.body = headers + reader.take_message();
-  msg.sender = sender_->str();
   msg.client_ip = setup_.peer_ip;
   msg.helo = helo_;
   msg.auth_user = facts_.auth_user;
-  msg.recipients = recipients_;
-  std::string summary = "queued id=" + msg.id + " from=<" + msg.sender + "> nrcpt=" + std::to_string(msg.recipients.size()) +
+  std::string summary = "queued id=" + msg.id + " from=<" + sender_->str() + "> nrcpt=" + std::to_string(recipients_.size()) +
                         " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : "");
   std::string id = msg.id;
   uint64_t size = msg.body.size();
   try {
-    svc_.queue.enqueue(std::move(msg)).get();
+    // SPF-10: forwarded copies may leave with their own (SRS) sender: one queue message each.
+    // XXX: if a later enqueue fails after an earlier one succeeded, the client's retry
+    // duplicates the earlier copies; a per-envelope sender in the queue would avoid it.
+    auto envelopes = svc_.spf.envelopes(sender_->str(), recipients_, svc_.policy.hosted_domains(), cfg_);
+    for (size_t i = 0; i < envelopes.size(); ++i) {
+      queue::Message copy = i + 1 < envelopes.size() ? msg : std::move(msg);
+      if (i > 0) copy.id = util::new_queue_id(), summary += " srs_copy=" + copy.id;
+      copy.sender = envelopes[i].sender;
+      copy.recipients = std::move(envelopes[i].recipients);
+      svc_.queue.enqueue(std::move(copy)).get();
+    }
   } catch (const std::exception& e) {
     log("queue write failed: " + std::string(e.what()));
     reset_transaction();

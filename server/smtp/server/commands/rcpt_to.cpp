@@ -27,7 +27,14 @@ Session::Next Session::cmd_rcpt(const Command& cmd) {
     reply(452, "4.5.3", "Too many recipients");
     return Next::Continue;
   }
-  auto decision = svc_.policy.check_rcpt(facts_, *sender_, parsed->address, cfg_);
+  policy::RecipientDecision decision;
+  // SPF-10: a bounce (null sender) to an SRS address we made goes back to the original sender.
+  if (auto back = sender_->empty() ? svc_.spf.reverse_srs(parsed->address.str(), svc_.policy.hosted_domains()) : std::nullopt) {
+    if (auto original = mail::Address::parse(*back)) decision.recipients = svc_.policy.route_system_mail(*original, cfg_);
+    if (decision.recipients.empty()) decision.verdict = policy::Verdict::reject(550, "5.1.1", "No such recipient");
+  } else {
+    decision = svc_.policy.check_rcpt(facts_, *sender_, parsed->address, cfg_);
+  }
   if (!decision.verdict.accepted())
     return error(decision.verdict.code, decision.verdict.enhanced, decision.verdict.text);
   for (auto& r : decision.recipients) {
