@@ -34,6 +34,7 @@
 #include "queue/runner.h"
 #include "smtp/server/session.h"
 #include "store/directory.h"
+#include "store/access_tables.h"
 #include "store/relay_tables.h"
 #include "store/settings_store.h"
 #include "tls/certificate.h"
@@ -97,10 +98,11 @@ class Server {
         settings_(dir.main_db()),
         directory_(dir.main_db()),
         relay_tables_(dir.main_db()),
+        access_tables_(dir.main_db()),
         queue_(dir.queue()),
         local_(dir.mail()),
         verifier_(directory_),
-        policy_(directory_, relay_tables_),
+        policy_(directory_, relay_tables_, access_tables_, dns_),
         stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
         remote_(resolver_, relay_tables_, [this] { return current(); }, [this] { return client_tls(); }),
         runner_(queue_,
@@ -351,6 +353,7 @@ class Server {
     log::write(log::Service::Daemon, "-",
                "queue writer: " + std::to_string(queue_.writer().jobs()) + " writes in " +
                    std::to_string(queue_.writer().batches()) + " commits");
+    log::write(log::Service::Daemon, "-", "policy refusals since start: " + policy_.stats().summary());
     log::write(log::Service::Daemon, "-", "postern stopped");
   }
 
@@ -358,6 +361,7 @@ class Server {
   store::SettingsStore settings_;
   store::Directory directory_;
   store::RelayTables relay_tables_;
+  store::AccessTables access_tables_;
   queue::QueueStore queue_;
   delivery::LocalAgent local_;
   DnsService dns_;

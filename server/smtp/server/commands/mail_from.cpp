@@ -29,8 +29,8 @@ Session::Next Session::cmd_mail(const Command& cmd) {
       return error(555, "5.5.4", "Unsupported parameter " + key);
     }
   }
-  auto verdict = svc_.policy.check_mail(facts_, parsed->address, cfg_);
-  if (!verdict.accepted()) return error(verdict.code, verdict.enhanced, verdict.text);
+  auto verdict = svc_.policy.check_mail(ctx_, parsed->address, cfg_);
+  if (verdict.refused()) return refuse(verdict);
   sender_ = parsed->address;
   smtputf8_ = utf8;
   reply(250, "2.1.0", "Sender <" + sender_->str() + "> OK");

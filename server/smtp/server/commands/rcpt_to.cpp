@@ -27,9 +27,9 @@ Session::Next Session::cmd_rcpt(const Command& cmd) {
     reply(452, "4.5.3", "Too many recipients");
     return Next::Continue;
   }
-  auto decision = svc_.policy.check_rcpt(facts_, *sender_, parsed->address, cfg_);
-  if (!decision.verdict.accepted())
-    return error(decision.verdict.code, decision.verdict.enhanced, decision.verdict.text);
+  auto decision = svc_.policy.check_rcpt(ctx_, parsed->address, cfg_);
+  if (decision.verdict.refused()) return refuse(decision.verdict);
+  // A discarded recipient is answered like any other and never delivered.
   for (auto& r : decision.recipients) {
     bool dup = false;
     for (const auto& have : recipients_)
