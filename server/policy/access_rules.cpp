@@ -126,6 +126,16 @@ std::string WhitelistMatch::describe() const {
   return util::join(names, ",");
 }
 
+std::string WhitelistMatch::describe_skips() const {
+  std::vector<std::string> names;
+  if (skips.dnsbl) names.push_back("dnsbl");
+  if (skips.spf) names.push_back("spf");
+  if (skips.virus) names.push_back("virus");
+  if (skips.dkim) names.push_back("dkim");
+  if (skips.dmarc) names.push_back("dmarc");
+  return util::join(names, ",");
+}
+
 AccessRuleSet::AccessRuleSet(std::vector<AccessRule> rules) : rules_(std::move(rules)) {
   for (const auto& r : rules_) {
     Compiled c{r, std::nullopt};

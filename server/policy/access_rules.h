@@ -63,7 +63,8 @@ struct WhitelistMatch {
   bool skips_virus_scan() const { return skips.virus; }
   bool skips_dkim() const { return skips.dkim; }
   bool skips_dmarc() const { return skips.dmarc; }
-  std::string describe() const;  // "ip,sender" for logs
+  std::string describe() const;        // "ip,sender" for logs
+  std::string describe_skips() const;  // "dnsbl,spf,virus" for logs
 };
 
 struct AccessRule {

@@ -16,7 +16,7 @@ bool needs_greeting(Verb v) {
 Session::Session(net::Transport& transport, Services services, SessionSetup setup)
     : io_(transport), svc_(std::move(services)), setup_(std::move(setup)), cfg_(*setup_.config) {
   facts_.client = util::IpAddress::parse(setup_.peer_ip).value_or(util::IpAddress{});
-  facts_.client_text = setup_.peer_ip;
+  facts_.client_text = facts_.client.to_string();  // ::ffff:a.b.c.d and a.b.c.d are one client
   facts_.session_id = setup_.id;
   facts_.lan = util::any_contains(cfg_.lan(), facts_.client);
   try {

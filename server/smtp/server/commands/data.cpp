@@ -121,7 +121,10 @@ Session::Next Session::cmd_data(const Command& cmd) {
   msg.auth_user = facts_.auth_user;
   msg.recipients = recipients_;
   std::string summary = "queued id=" + msg.id + " from=<" + msg.sender + "> nrcpt=" + std::to_string(msg.recipients.size()) +
-                        " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : "");
+                        " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : "") +
+                        (ctx_.whitelist.matched()
+                             ? " whitelist=" + ctx_.whitelist.describe() + " skip=" + ctx_.whitelist.describe_skips()
+                             : "");
   std::string id = msg.id;
   try {
     svc_.queue.enqueue(std::move(msg)).get();
