@@ -53,6 +53,7 @@ Verdict Engine::client_access(Context& ctx) {
   if (m.black->action == AccessAction::Discard) {
     // Accepted as usual; every message of the session is dropped after its 250.
     ctx.client_discard = true;
+    stats_.count("client.blacklist_discard");
     return Verdict::next();
   }
   return Verdict::reject(554, "5.7.1", "Client host [" + ctx.facts.client_text + "] rejected: blacklisted", "client.blacklist")
@@ -104,14 +105,16 @@ Verdict Engine::client_unknown_hostname(Context& ctx) {
     return Verdict::defer("Client host rejected: cannot find your hostname, [" + ctx.facts.client_text + "] (DNS temporary failure)",
                           "client.unknown_hostname.tempfail", 450, "4.7.25");
   if (!ptr.ok()) return refuse;
+  // The canonical text is IPv4 for an IPv4-mapped client, which is then looked up as IPv4.
+  bool v6 = ctx.facts.client_text.find(':') != std::string::npos;
   bool temp = false;
   size_t tried = 0;
   for (const auto& name : ptr.records) {
     if (++tried > 5) break;  // a PTR set this large is a trick; the first names decide
-    auto answer = ctx.facts.client.v6 ? dns_.aaaa(name) : dns_.a(name);
+    auto answer = v6 ? dns_.aaaa(name) : dns_.a(name);
     if (answer.status == dns::Status::TempFail) temp = true;
     for (const auto& ip : answer.records)
-      if (ip.to_string() == ctx.facts.client.to_string()) return Verdict::next();
+      if (ip.to_string() == ctx.facts.client_text) return Verdict::next();
   }
   if (temp)
     return Verdict::defer("Client host rejected: cannot find your hostname, [" + ctx.facts.client_text + "] (DNS temporary failure)",

@@ -21,7 +21,6 @@ struct Verdict {
   bool close = false;
 
   static Verdict next() { return {}; }
-  static Verdict accept() { return {}; }
   static Verdict permit() { return {Permit, 250, "2.0.0", "", "", false}; }
   static Verdict reject(int code, std::string enhanced, std::string text, std::string reason = "") {
     return {Reject, code, std::move(enhanced), std::move(text), std::move(reason), false};
@@ -39,8 +38,6 @@ struct Verdict {
   // The command goes through (Discard too: the client is told 250).
   bool accepted() const { return kind == Continue || kind == Permit || kind == Discard; }
   bool refused() const { return kind == Reject || kind == Defer; }
-  // Whether the stage stops at this verdict.
-  bool final() const { return kind != Continue; }
 };
 
 }  // namespace postern::policy

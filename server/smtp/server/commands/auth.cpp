@@ -35,16 +35,18 @@ Session::Next Session::cmd_auth(const Command& cmd) {
   };
   if (auth_on_mx_refused()) {
     // ACC-3: port 25 is for other servers; people submit on 587/465.
-    failed("", util::to_upper(util::split_list(cmd.args, ' ').empty() ? "" : util::split_list(cmd.args, ' ')[0]), "auth-on-mx");
+    auto words = util::split_list(cmd.args, ' ');
+    failed("", words.empty() ? "" : util::to_upper(words[0]), "auth-on-mx");
     svc_.policy.count("auth.on_mx");
-    reply(503, "5.7.0", "Authentication not available on this port; use the submission port");
+    const char* refusal = "Authentication not available on this port; use the submission port";
     if (cfg_.text("security.mx_auth") == "refuse_and_block" && !facts_.own_network()) {
       auto until = int64_t(std::time(nullptr)) + cfg_.seconds("security.mx_auth_block");
-      svc_.policy.block_client(setup_.peer_ip, "tried AUTH on the MX port", until);
-      log("blocked [" + setup_.peer_ip + "]: tried AUTH on the MX port");
+      svc_.policy.block_client(facts_.client_text, "tried AUTH on the MX port", until);
+      log("blocked [" + facts_.client_text + "]: tried AUTH on the MX port");
+      reply(503, "5.7.0", refusal);
       return Next::Close;
     }
-    return ++errors_ >= cfg_.number("smtp.max_errors") ? Next::Close : Next::Continue;
+    return error(503, "5.7.0", refusal);
   }
   if (facts_.authenticated()) return error(503, "5.5.1", "Already authenticated");
   if (sender_) return error(503, "5.5.1", "AUTH not allowed during a mail transaction");
