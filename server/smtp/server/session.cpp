@@ -99,7 +99,7 @@ void Session::run() {
   try {
     log("connect from [" + setup_.peer_ip + "] to " + setup_.endpoint.key() + (facts_.lan ? " (lan)" : "") + (facts_.trusted ? " (trusted)" : ""));
     // Bytes already waiting before the greeting: a client that does not wait for it.
-    ctx_.input_ahead = io_.input_pending();
+    ctx_.input_ahead = cfg_.flag("security.reject_unauth_pipelining") && io_.input_pending();
     auto verdict = svc_.policy.on_connect(ctx_, cfg_);
     if (verdict.refused()) {
       reply(verdict.code, verdict.enhanced, verdict.text);
@@ -148,7 +148,8 @@ void Session::run() {
 
 Session::Next Session::dispatch(const Command& cmd) {
   if (needs_greeting(cmd.verb) && helo_.empty()) return error(503, "5.5.1", "Send HELO/EHLO first");
-  ctx_.input_ahead = io_.input_pending();
+  // Only asked when policy wants it: it costs a poll() per command.
+  ctx_.input_ahead = cfg_.flag("security.reject_unauth_pipelining") && io_.input_pending();
   if (cmd.verb == Verb::Noop || cmd.verb == Verb::Vrfy || cmd.verb == Verb::Etrn || cmd.verb == Verb::Rset) {
     int delay_s = 0;
     auto v = svc_.policy.junk_command(ctx_, cfg_, delay_s);
