@@ -159,3 +159,24 @@ def test_block_cli_errors(daemon_factory, args, message):
     res = d.cli("block", *args, check=False)
     assert res.returncode == 1 and message in res.stderr, res.stderr
     assert d.cli("block", "list").stdout == ""
+
+
+def test_security_settings_apply_to_new_sessions_without_restart(mailserver):
+    d = mailserver()
+    with dialogue(d, OUTSIDE_IP) as c:
+        assert c.cmd("MAIL FROM:<x@localhost>")[0] == 250
+    d.set_live(security__reject_non_fqdn_sender="true")
+    with dialogue(d, OUTSIDE_IP) as c:
+        assert c.cmd("MAIL FROM:<x@localhost>")[0] == 504
+
+
+@pytest.mark.parametrize("key,value,message", [
+    ("security.max_client_connections", "0", "must be between 1 and 1000"),
+    ("security.max_junk_commands", "lots", "must be a whole number"),
+    ("security.mx_auth", "sometimes", "must be one of: allow, refuse, refuse_and_block"),
+    ("security.mx_auth_block", "10s", "must be between"),
+])
+def test_security_settings_bounds(daemon_factory, key, value, message):
+    d = daemon_factory(start=False)
+    res = d.cli("config", "set", key, value, check=False)
+    assert res.returncode == 1 and key in res.stderr and message in res.stderr, res.stderr

@@ -31,7 +31,7 @@ Session::Next Session::cmd_auth(const Command& cmd) {
       if (!login.empty()) account = svc_.verifier.account_named(login);
     } catch (const std::exception&) {
     }
-    log::auth_failure({"smtp", setup_.id, setup_.peer_ip, login, account.value_or(""), mechanism, reason, ""});
+    log::auth_failure({"smtp", setup_.id, facts_.client_text, login, account.value_or(""), mechanism, reason, ""});
   };
   if (auth_on_mx_refused()) {
     // ACC-3: port 25 is for other servers; people submit on 587/465.
