@@ -4,6 +4,7 @@
 // own per-session results here too (whitelist matches, discard marks, the HELO verdict).
 // Threading: belongs to the session's thread.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct Context {
   std::string discard_reason;
   int discarded_recipients = 0;                // recipients accepted only to be dropped
   std::optional<bool> sender_domain_known;     // SEC-3 answer, asked once per transaction
+  // Results added checks keep for later stages of the same transaction, e.g. an SPF check
+  // at RCPT noting "spf" -> "pass" once for the end-of-data Received-SPF header.
+  std::map<std::string, std::string> notes;
 
   // Per session, kept by the engine.
   WhitelistMatch client_whitelist;  // ip/cidr whitelist entries matching the client
@@ -54,6 +58,7 @@ struct Context {
     discard_reason = client_discard ? "client.blacklist" : "";
     discarded_recipients = 0;
     sender_domain_known.reset();
+    notes.clear();
   }
 };
 

@@ -22,7 +22,9 @@
 //   Data     client.pipelining (DATA must end a pipelined group) · then added checks
 //   EndOfData  added checks only (none built in yet)
 // Other components add their checks with add_check() at wiring time; a check sees the
-// whitelist matches so far in ctx.whitelist (SEC-2) and skips itself when told, e.g. SPF:
+// whitelist matches so far in ctx.whitelist (SEC-2) and skips itself when told. At Mail
+// that is the client and sender/domain entries; a check that must also honour recipient
+// whitelists belongs at Rcpt (once per transaction, its result kept in ctx.notes). SPF:
 //   engine.add_check({"spf", Stage::Mail, [](const auto& cfg) { return cfg.flag("spf.enabled"); },
 //                     [&](Context& ctx, const config::Snapshot& cfg) {
 //                       if (ctx.whitelist.skips_spf()) return Verdict::next();
