@@ -32,4 +32,10 @@ std::optional<std::string> Verifier::check(const std::string& user, const std::s
   return key;
 }
 
+std::optional<std::string> Verifier::account_named(const std::string& user) {
+  auto addr = mail::Address::parse(user, true);
+  if (!addr || !directory_.password_hash(addr->key())) return std::nullopt;
+  return addr->key();
+}
+
 }  // namespace postern::auth

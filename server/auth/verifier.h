@@ -17,6 +17,8 @@ class Verifier {
   explicit Verifier(store::Directory& directory);
   // Returns the account's address key on success.
   std::optional<std::string> check(const std::string& user, const std::string& password);
+  // The existing account a login names, for the authentication-failure log (ACC-2).
+  std::optional<std::string> account_named(const std::string& user);
 
  private:
   store::Directory& directory_;

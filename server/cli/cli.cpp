@@ -26,6 +26,10 @@ const char* kUsage =
     "       [--no-verify] [--username NAME --password-stdin] | remove NAME | list   smart-host rules (DLV-3)\n"
     "  credentials add HOST USERNAME --password-stdin | remove HOST | list      per-host logins (DLV-4)\n"
     "  spf check --ip IP --helo NAME [--sender ADDRESS] | cache list | cache clear   SPF verdicts (SPF, issue 10)\n"
+    "  access list | add --list black|white --type ip|cidr|sender|recipient|domain VALUE [--action reject|discard]\n"
+    "       | remove ID                                          black and white lists (SEC-1)\n"
+    "  block list | add IP [--reason TEXT] [--until never|DURATION|DATE] | lift IP   blocked clients\n"
+    "  authlog [--limit N] | block IP          authentication failures (ACC-2); block blacklists the IP\n"
     "  migrate                                 create or upgrade the data folder's schema\n"
     "DIR may also come from the POSTERN_DATA_DIR environment variable.\n";
 }  // namespace
@@ -86,7 +90,9 @@ int run(int argc, char** argv) {
       args.password_stdin = true;
     } else if (a == "--no-verify") {
       args.no_verify = true;
-    } else if (a == "--tls" || a == "--username" || a == "--ip" || a == "--helo" || a == "--sender") {
+    } else if (a == "--tls" || a == "--username" || a == "--ip" || a == "--helo" || a == "--sender" ||
+               a == "--list" || a == "--type" || a == "--action" || a == "--reason" || a == "--until" ||
+               a == "--limit") {
       if (i + 1 >= argc) return usage_error(a + " needs a value");
       args.options[a.substr(2)] = argv[++i];
     } else if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
@@ -112,6 +118,9 @@ int run(int argc, char** argv) {
     if (verb == "rule") return rule_command(args);
     if (verb == "credentials") return credentials_command(args);
     if (verb == "spf") return spf_command(args);
+    if (verb == "access") return access_command(args);
+    if (verb == "block") return block_command(args);
+    if (verb == "authlog") return authlog_command(args);
   } catch (const store::Refused& e) {
     return refused(e.what());
   } catch (const std::exception& e) {

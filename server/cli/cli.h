@@ -30,6 +30,9 @@ int relay_domain_command(const Args& args);
 int rule_command(const Args& args);
 int credentials_command(const Args& args);
 int spf_command(const Args& args);
+int access_command(const Args& args);
+int block_command(const Args& args);
+int authlog_command(const Args& args);
 
 int usage_error(const std::string& message);
 int refused(const std::string& message);

@@ -100,6 +100,42 @@ std::vector<Setting> build_registry() {
       {"delivery.per_destination_concurrency", T::Int, "4", 1, 50, {}, "Deliveries at once to one destination domain or smart host"},
 
       {"log.max_size_mb", T::Int, "10", 1, 1000, {}, "Size at which a log file is rotated"},
+
+      // Security (MailPlus "Sécurité" screens, SEC-3..5, ACC-3). All off by default, as in
+      // MailPlus; each limit is a switch plus a number, like the screen's check box and field.
+      {"security.reject_non_fqdn_sender", T::Bool, "false", 0, 0, {},
+       "Reject senders whose address has no fully qualified domain (SEC-3)"},
+      {"security.reject_unknown_sender_domain", T::Bool, "false", 0, 0, {},
+       "Reject senders whose domain has no MX, A or AAAA record when a recipient is not local (SEC-3)"},
+      {"security.reject_unknown_client_hostname", T::Bool, "false", 0, 0, {},
+       "Reject clients whose address has no PTR name that resolves back to it (SEC-4)"},
+      {"security.limit_client_connections", T::Bool, "false", 0, 0, {},
+       "Limit simultaneous connections from one client (SEC-4)"},
+      {"security.max_client_connections", T::Int, "50", 1, 1000, {}, "Most simultaneous connections from one client"},
+      {"security.limit_client_messages", T::Bool, "false", 0, 0, {},
+       "Limit messages per minute from one client; past it the client waits for the next minute (SEC-4)"},
+      {"security.max_client_messages_per_minute", T::Int, "100", 1, 100000, {}, "Most messages from one client in a minute"},
+      {"security.limit_client_connection_rate", T::Bool, "false", 0, 0, {},
+       "Limit new connections per minute from one client; past it the client waits for the next minute (SEC-4)"},
+      {"security.max_client_connections_per_minute", T::Int, "60", 1, 100000, {},
+       "Most new connections from one client in a minute"},
+      {"security.reject_unauth_pipelining", T::Bool, "false", 0, 0, {},
+       "Reject clients that send commands before the greeting, or ahead of replies without PIPELINING (SEC-5)"},
+      {"security.reject_non_fqdn_helo", T::Bool, "false", 0, 0, {},
+       "Reject clients whose HELO/EHLO name is not a fully qualified domain or an address literal (SEC-5)"},
+      {"security.reject_unknown_helo", T::Bool, "false", 0, 0, {},
+       "Reject clients whose HELO/EHLO name has no A, AAAA or MX record (SEC-5)"},
+      {"security.block_unknown_recipients", T::Bool, "false", 0, 0, {},
+       "Block until the next day a client that sends to too many nonexistent local accounts (SEC-5)"},
+      {"security.max_unknown_recipients", T::Int, "20", 1, 100000, {},
+       "Nonexistent local accounts a client may send to in a day before it is blocked"},
+      {"security.limit_junk_commands", T::Bool, "false", 0, 0, {},
+       "Limit NOOP, VRFY, ETRN and RSET per session before mail is sent, one second of delay per ten (SEC-5)"},
+      {"security.max_junk_commands", T::Int, "100", 1, 100000, {}, "Junk commands a session may send before mail"},
+      {"security.mx_auth", T::Enum, "allow", 0, 0, {"allow", "refuse", "refuse_and_block"},
+       "AUTH on the SMTP (MX) listener: offer it, refuse it (not advertised, 503 if tried), or refuse and block the client (ACC-3)"},
+      {"security.mx_auth_block", T::Duration, "1d", 60, 365 * 86400, {},
+       "How long a client that tried AUTH on the MX listener stays blocked (security.mx_auth refuse_and_block)"},
   };
 }
 

@@ -22,6 +22,7 @@
 #include "daemon/data_dir.h"
 #include "daemon/dns_next_hop.h"
 #include "daemon/dns_service.h"
+#include "daemon/spf_check.h"
 #include "delivery/local_agent.h"
 #include "delivery/remote_agent.h"
 #include "mail/address.h"
@@ -37,6 +38,7 @@
 #include "spf/gate.h"
 #include "spf/srs.h"
 #include "store/directory.h"
+#include "store/access_tables.h"
 #include "store/relay_tables.h"
 #include "store/settings_store.h"
 #include "tls/certificate.h"
@@ -100,10 +102,11 @@ class Server {
         settings_(dir.main_db()),
         directory_(dir.main_db()),
         relay_tables_(dir.main_db()),
+        access_tables_(dir.main_db()),
         queue_(dir.queue()),
         local_(dir.mail()),
         verifier_(directory_),
-        policy_(directory_, relay_tables_),
+        policy_(directory_, relay_tables_, access_tables_, dns_),
         stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
         remote_(resolver_, relay_tables_, [this] { return current(); }, [this] { return client_tls(); }),
         runner_(queue_,
@@ -114,7 +117,9 @@ class Server {
                 [this](const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed,
                        const std::string& body, bool delayed) { bounce(first, failed, body, delayed); },
                 4),
-        acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_) {}
+        acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_) {
+    policy_.add_check(spf_check(spf_));
+  }
 
   ~Server() { ::close(stop_fd_); }
 
@@ -354,6 +359,7 @@ class Server {
     log::write(log::Service::Daemon, "-",
                "queue writer: " + std::to_string(queue_.writer().jobs()) + " writes in " +
                    std::to_string(queue_.writer().batches()) + " commits");
+    log::write(log::Service::Daemon, "-", "policy refusals since start: " + policy_.stats().summary());
     log::write(log::Service::Daemon, "-", "postern stopped");
   }
 
@@ -361,6 +367,7 @@ class Server {
   store::SettingsStore settings_;
   store::Directory directory_;
   store::RelayTables relay_tables_;
+  store::AccessTables access_tables_;
   queue::QueueStore queue_;
   delivery::LocalAgent local_;
   DnsService dns_;

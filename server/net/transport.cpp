@@ -94,6 +94,12 @@ ReadStatus Transport::fill(long long deadline_ms, bool interruptible) {
   }
 }
 
+bool Transport::input_pending() const {
+  if (has_buffered_input() || (ssl_ && SSL_pending(ssl_) > 0)) return true;
+  pollfd fd{fd_, POLLIN, 0};
+  return ::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN);
+}
+
 ReadStatus Transport::read_line(std::string& out, size_t max, int timeout_ms, bool interruptible) {
   out.clear();
   long long deadline = now_ms() + timeout_ms;

@@ -40,6 +40,9 @@ class Transport {
   // Whether the peer's certificate chain and name verified (client side).
   bool verified() const;
   bool has_buffered_input() const { return pos_ < buf_.size(); }
+  // Whether the client has sent bytes not read yet: buffered here, inside TLS, or waiting
+  // in the socket. Never blocks (used to detect commands sent ahead of time).
+  bool input_pending() const;
   bool tls() const { return ssl_ != nullptr; }
   std::string tls_description() const;  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
 

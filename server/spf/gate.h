@@ -6,8 +6,8 @@
 // Both identities are checked at MAIL FROM time, HELO first (RFC 7208 §2.3), because
 // only then is it known whether the session authenticated (SPF-2).
 // Collaborators: spf::Checker, spf::Cache (may be null: no cache), config::Snapshot.
-// The SMTP session calls screen() from commands/mail_from.cpp and inserts
-// Decision::headers in commands/data.cpp.
+// The policy engine runs screen() as its "spf" check at MAIL (daemon/spf_check.h), and the
+// session inserts Decision::headers, kept under kHeadersNote, in commands/data.cpp.
 // Error contract: never throws for input or DNS trouble.
 // Threading: any thread; a Gate is shared by all sessions.
 #pragma once
@@ -32,6 +32,8 @@ Checker make_checker(const config::Snapshot& cfg, dns::Resolver& resolver);
 // XXX: a score header the sender put into the message is not removed; ours is prepended,
 // so a consumer must read the first one.
 inline constexpr const char* kSpamScoreHeader = "X-Postern-Spam-Score";
+// Where the SPF policy check leaves Decision::headers for the end of data (policy::Context::notes).
+inline constexpr const char* kHeadersNote = "spf.headers";
 
 struct GateFacts {
   util::IpAddress client;

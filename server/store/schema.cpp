@@ -45,6 +45,24 @@ const std::vector<const char*> migrations = {
       password TEXT NOT NULL DEFAULT '');
     CREATE TABLE host_credentials (host TEXT PRIMARY KEY, username TEXT NOT NULL, password TEXT NOT NULL);
     )sql",
+    // 3: black and white lists (SEC-1) and client blocks (SEC-5, ACC-2, ACC-3). The serial
+    // tells a running daemon that its cached copy of the lists is stale.
+    R"sql(
+    CREATE TABLE access_rules (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      list TEXT NOT NULL CHECK (list IN ('black', 'white')),
+      type TEXT NOT NULL CHECK (type IN ('ip', 'cidr', 'sender', 'recipient', 'domain')),
+      value TEXT NOT NULL,
+      action TEXT NOT NULL DEFAULT 'reject' CHECK (action IN ('reject', 'discard')),
+      created_at INTEGER NOT NULL,
+      UNIQUE (list, type, value));
+    CREATE TABLE client_blocks (
+      ip TEXT PRIMARY KEY,
+      reason TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL);
+    INSERT INTO meta VALUES ('access_serial', '0');
+    )sql",
 };
 }  // namespace
 

@@ -1,4 +1,5 @@
-// Versioned schema of DIR/postern.db (settings, domains, users, aliases, admin).
+// Versioned schema of DIR/postern.db (settings, domains, users, aliases, admin, relay
+// tables, black/white lists and client blocks).
 // Migrations run in order inside one transaction each; PRAGMA user_version records the
 // last applied one, so an upgrade from any older version is the same code path.
 #pragma once

@@ -110,7 +110,7 @@ def test_failed_auth_logged_with_ip_and_login_never_password(mailserver):
         # a successful login must not leak its password either
         assert c.cmd("AUTH PLAIN " + plain_token("bob@example.test", "bob-secret-22"))[0] == 235
     log = d.wait_log("auth.log", r"mallory@example.test").string
-    lines = [line for line in log.splitlines() if "failed" in line]
+    lines = [line for line in log.splitlines() if "auth-failure" in line]
     assert any("ip=127.0.0.3" in line and "login=alice@example.test" in line for line in lines), log
     assert any("ip=127.0.0.3" in line and "login=mallory@example.test" in line for line in lines), log
     everything = "".join(p.read_text(errors="replace") for p in (d.data_dir / "log").iterdir()) + d.output()
@@ -125,7 +125,7 @@ def test_failed_auth_with_foreign_authzid_is_logged(mailserver):
     with _tls_session(d) as c:
         code, text = c.cmd("AUTH PLAIN " + plain_token("alice@example.test", "alice-secret-1", authzid="bob@example.test"))
         assert (code, text[4:9]) == (535, "5.7.8"), text
-    d.wait_log("auth.log", r"failed .*ip=127\.0\.0\.3.*login=alice@example.test", timeout=5)
+    d.wait_log("auth.log", r"auth-failure .*ip=127\.0\.0\.3.*login=alice@example.test", timeout=5)
 
 
 @pytest.mark.parametrize("service", ["smtp", "submission"])
@@ -221,6 +221,6 @@ def test_auth_log_cannot_be_forged_by_login_name(mailserver):
     forged = "x@example.test\n2026-01-01T00:00:00.000Z S1 authenticated user=admin"
     with _tls_session(d) as c:
         assert c.cmd("AUTH PLAIN " + b64(f"\0{forged}\0some-password-1"))[0] == 535
-    log = d.wait_log("auth.log", r"failed").string
+    log = d.wait_log("auth.log", r"auth-failure").string
     assert len([l for l in log.splitlines() if l.strip()]) == 1, log
     assert not any(l.startswith("2026-01-01") for l in log.splitlines())

@@ -15,7 +15,7 @@ const VerbName kVerbs[] = {
     {"HELO", Verb::Helo}, {"EHLO", Verb::Ehlo}, {"MAIL", Verb::Mail}, {"RCPT", Verb::Rcpt},
     {"DATA", Verb::Data}, {"BDAT", Verb::Bdat}, {"RSET", Verb::Rset}, {"NOOP", Verb::Noop},
     {"QUIT", Verb::Quit}, {"VRFY", Verb::Vrfy}, {"EXPN", Verb::Expn}, {"HELP", Verb::Help},
-    {"STARTTLS", Verb::StartTls}, {"AUTH", Verb::Auth},
+    {"ETRN", Verb::Etrn},     {"STARTTLS", Verb::StartTls}, {"AUTH", Verb::Auth},
 };
 
 bool valid_esmtp_keyword(std::string_view k) {

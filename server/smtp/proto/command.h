@@ -9,7 +9,7 @@
 
 namespace postern::smtp {
 
-enum class Verb { Helo, Ehlo, Mail, Rcpt, Data, Bdat, Rset, Noop, Quit, Vrfy, Expn, Help, StartTls, Auth, Unknown };
+enum class Verb { Helo, Ehlo, Mail, Rcpt, Data, Bdat, Rset, Noop, Quit, Vrfy, Expn, Help, Etrn, StartTls, Auth, Unknown };
 
 struct Command {
   Verb verb = Verb::Unknown;

@@ -16,6 +16,8 @@ bool needs_greeting(Verb v) {
 Session::Session(net::Transport& transport, Services services, SessionSetup setup)
     : io_(transport), svc_(std::move(services)), setup_(std::move(setup)), cfg_(*setup_.config) {
   facts_.client = util::IpAddress::parse(setup_.peer_ip).value_or(util::IpAddress{});
+  facts_.client_text = facts_.client.to_string();  // ::ffff:a.b.c.d and a.b.c.d are one client
+  facts_.session_id = setup_.id;
   facts_.lan = util::any_contains(cfg_.lan(), facts_.client);
   try {
     facts_.trusted = svc_.policy.is_trusted(facts_.client);
@@ -50,6 +52,14 @@ bool Session::flush() {
   return ok;
 }
 
+Session::Next Session::refuse(const policy::Verdict& v) {
+  if (v.close) {
+    reply(v.code, v.enhanced, v.text);
+    return Next::Close;
+  }
+  return error(v.code, v.enhanced, v.text);
+}
+
 Session::Next Session::error(int code, const std::string& enhanced, const std::string& text) {
   reply(code, enhanced, text);
   if (++errors_ >= cfg_.number("smtp.max_errors")) {
@@ -65,10 +75,17 @@ void Session::reset_transaction() {
   recipients_.clear();
   accepted_rcpts_ = 0;
   last_rcpt_.clear();
-  spf_headers_.clear();
+  ctx_.reset_transaction();
 }
 
-bool Session::auth_offered() const { return io_.tls() || (facts_.lan && cfg_.flag("smtp.auth_plaintext_lan")); }
+bool Session::auth_on_mx_refused() const {
+  return setup_.endpoint.service == "smtp" && cfg_.text("security.mx_auth") != "allow";
+}
+
+bool Session::auth_offered() const {
+  if (auth_on_mx_refused()) return false;
+  return io_.tls() || (facts_.lan && cfg_.flag("smtp.auth_plaintext_lan"));
+}
 
 std::string Session::protocol_name() const {
   if (!esmtp_) return "SMTP";
@@ -81,6 +98,17 @@ std::string Session::protocol_name() const {
 void Session::run() {
   try {
     log("connect from [" + setup_.peer_ip + "] to " + setup_.endpoint.key() + (facts_.lan ? " (lan)" : "") + (facts_.trusted ? " (trusted)" : ""));
+    // Bytes already waiting before the greeting: a client that does not wait for it.
+    ctx_.input_ahead = cfg_.flag("security.reject_unauth_pipelining") && io_.input_pending();
+    auto verdict = svc_.policy.on_connect(ctx_, cfg_);
+    if (verdict.refused()) {
+      reply(verdict.code, verdict.enhanced, verdict.text);
+      flush();
+      svc_.policy.disconnect(ctx_);
+      log("disconnect from [" + setup_.peer_ip + "]");
+      return;
+    }
+    if (ctx_.client_discard) log("client blacklisted with action discard: its messages will be dropped");
     reply(220, "", hostname() + " " + cfg_.text("smtp.banner"));
     std::string line;
     while (!closing_) {
@@ -114,11 +142,24 @@ void Session::run() {
     out_.clear();
     io_.write(Reply(421, "4.3.0", hostname() + " Internal error, closing connection").render());
   }
+  svc_.policy.disconnect(ctx_);
   log("disconnect from [" + setup_.peer_ip + "]");
 }
 
 Session::Next Session::dispatch(const Command& cmd) {
   if (needs_greeting(cmd.verb) && helo_.empty()) return error(503, "5.5.1", "Send HELO/EHLO first");
+  // Only asked when policy wants it: it costs a poll() per command.
+  ctx_.input_ahead = cfg_.flag("security.reject_unauth_pipelining") && io_.input_pending();
+  if (cmd.verb == Verb::Noop || cmd.verb == Verb::Vrfy || cmd.verb == Verb::Etrn || cmd.verb == Verb::Rset) {
+    int delay_s = 0;
+    auto v = svc_.policy.junk_command(ctx_, cfg_, delay_s);
+    if (v.refused()) return refuse(v);
+    if (delay_s > 0) {
+      // XXX: the session thread sleeps; one second per ten junk commands is MailPlus's tarpit.
+      flush();
+      ::sleep(unsigned(delay_s));
+    }
+  }
   switch (cmd.verb) {
     case Verb::Helo: return cmd_helo(cmd, false);
     case Verb::Ehlo: return cmd_helo(cmd, true);
@@ -133,6 +174,7 @@ Session::Next Session::dispatch(const Command& cmd) {
     case Verb::Quit:
     case Verb::Vrfy:
     case Verb::Expn:
+    case Verb::Etrn:
     case Verb::Help: return cmd_simple(cmd);
     case Verb::Unknown: break;
   }

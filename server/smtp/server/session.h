@@ -58,15 +58,18 @@ class Session {
   Next cmd_mail(const Command& cmd);
   Next cmd_rcpt(const Command& cmd);
   Next cmd_data(const Command& cmd);
-  Next cmd_simple(const Command& cmd);  // RSET NOOP QUIT VRFY EXPN HELP
+  Next cmd_simple(const Command& cmd);  // RSET NOOP QUIT VRFY EXPN ETRN HELP
 
   void reply(int code, const std::string& enhanced, const std::string& text);
   void reply(const Reply& r);
   bool flush();
   // Counts a protocol error; returns Close when the session has made too many.
   Next error(int code, const std::string& enhanced, const std::string& text);
+  // Answers a policy refusal; Close when the verdict ends the session.
+  Next refuse(const policy::Verdict& v);
   void reset_transaction();
   bool auth_offered() const;
+  bool auth_on_mx_refused() const;  // ACC-3: security.mx_auth on the smtp listener
   std::string hostname() const;
   std::string postmaster_domain() const;
   std::string protocol_name() const;  // SMTP / ESMTP / ESMTPS / ESMTPSA (RFC 3848)
@@ -78,18 +81,18 @@ class Session {
   Services svc_;
   SessionSetup setup_;
   const config::Snapshot& cfg_;
-  policy::SessionFacts facts_;
+  policy::Context ctx_;  // what policy knows about this session and its transaction
+  policy::SessionFacts& facts_ = ctx_.facts;
+  std::string& helo_ = ctx_.helo;  // shared with policy, so the HELO name lives once
+  bool& esmtp_ = ctx_.esmtp;
   std::string out_;  // replies waiting to be flushed (PIPELINING)
 
-  std::string helo_;
-  bool esmtp_ = false;
   int errors_ = 0;
   std::optional<mail::Address> sender_;
   bool smtputf8_ = false;
   std::vector<mail::RoutedRecipient> recipients_;
   size_t accepted_rcpts_ = 0;
   std::string last_rcpt_;
-  std::string spf_headers_;  // Received-SPF and spam-score lines for this transaction
   bool closing_ = false;
 };
 

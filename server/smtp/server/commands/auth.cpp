@@ -1,6 +1,10 @@
 // AUTH PLAIN / LOGIN (RFC 4954, RFC 4616). Offered under TLS only, unless the admin lets
-// LAN clients authenticate in clear. Failures go to the auth log with the client address.
+// LAN clients authenticate in clear; never on the MX listener when security.mx_auth says
+// so (ACC-3). Failures go to the authentication-failure log (ACC-2, log::auth_failure).
+#include <ctime>
+
 #include "auth/sasl.h"
+#include "log/auth_log.h"
 #include "log/log.h"
 #include "smtp/server/session.h"
 #include "util/base64.h"
@@ -21,6 +25,29 @@ std::optional<std::string> Session::read_auth_line() {
 }
 
 Session::Next Session::cmd_auth(const Command& cmd) {
+  auto failed = [&](const std::string& login, const std::string& mechanism, const std::string& reason) {
+    std::optional<std::string> account;
+    try {
+      if (!login.empty()) account = svc_.verifier.account_named(login);
+    } catch (const std::exception&) {
+    }
+    log::auth_failure({"smtp", setup_.id, facts_.client_text, login, account.value_or(""), mechanism, reason, ""});
+  };
+  if (auth_on_mx_refused()) {
+    // ACC-3: port 25 is for other servers; people submit on 587/465.
+    auto words = util::split_list(cmd.args, ' ');
+    failed("", words.empty() ? "" : util::to_upper(words[0]), "auth-on-mx");
+    svc_.policy.count("auth.on_mx");
+    const char* refusal = "Authentication not available on this port; use the submission port";
+    if (cfg_.text("security.mx_auth") == "refuse_and_block" && !facts_.own_network()) {
+      auto until = int64_t(std::time(nullptr)) + cfg_.seconds("security.mx_auth_block");
+      svc_.policy.block_client(facts_.client_text, "tried AUTH on the MX port", until);
+      log("blocked [" + facts_.client_text + "]: tried AUTH on the MX port");
+      reply(503, "5.7.0", refusal);
+      return Next::Close;
+    }
+    return error(503, "5.7.0", refusal);
+  }
   if (facts_.authenticated()) return error(503, "5.5.1", "Already authenticated");
   if (sender_) return error(503, "5.5.1", "AUTH not allowed during a mail transaction");
   if (!auth_offered()) {
@@ -50,9 +77,7 @@ Session::Next Session::cmd_auth(const Command& cmd) {
     if (!creds) return error(501, "5.5.2", "Cannot decode AUTH PLAIN response");
     if (!creds->authzid.empty() && !util::iequals(creds->authzid, creds->user)) {
       // Acting as someone else is never allowed; log it like any failed login.
-      log::write(log::Service::Auth, setup_.id,
-                 "failed protocol=smtp ip=" + setup_.peer_ip + " login=" + creds->user + " authzid=" + creds->authzid +
-                     " mechanism=PLAIN reason=authzid-mismatch");
+      failed(creds->user, "PLAIN", "authzid-mismatch");
       return error(535, "5.7.8", "Authentication credentials invalid");
     }
     user = creds->user;
@@ -83,8 +108,7 @@ Session::Next Session::cmd_auth(const Command& cmd) {
 
   auto account = svc_.verifier.check(user, password);
   if (!account) {
-    log::write(log::Service::Auth, setup_.id,
-               "failed protocol=smtp ip=" + setup_.peer_ip + " login=" + user + " mechanism=" + mech);
+    failed(user, mech, "bad-credentials");
     return error(535, "5.7.8", "Authentication credentials invalid");
   }
   facts_.auth_user = *account;

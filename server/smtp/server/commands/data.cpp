@@ -12,8 +12,18 @@ namespace postern::smtp {
 
 Session::Next Session::cmd_data(const Command& cmd) {
   if (!sender_) return error(503, "5.5.1", "Need MAIL command");
-  if (recipients_.empty()) return error(554, "5.5.1", "No valid recipients");
+  if (recipients_.empty() && ctx_.discarded_recipients == 0) return error(554, "5.5.1", "No valid recipients");
   if (!cmd.args.empty()) return error(501, "5.5.4", "Syntax: DATA");
+  if (recipients_.empty()) {  // every recipient was a discarding blacklist entry
+    ctx_.discard = true;
+    if (ctx_.discard_reason.empty()) ctx_.discard_reason = "recipient.blacklist";
+  }
+  if (auto v = svc_.policy.check_data(ctx_, cfg_); v.refused()) {
+    Next next = Session::refuse(v);
+    // Whatever the client sent ahead is not a command stream to be trusted now.
+    reset_transaction();
+    return next;
+  }
   reply(354, "", "End data with <CR><LF>.<CR><LF>");
   if (!flush()) return Next::Close;
 
@@ -79,12 +89,28 @@ Session::Next Session::cmd_data(const Command& cmd) {
   if (facts.received_count >= cfg_.number("smtp.max_hops"))
     return refuse(554, "5.4.6", "Too many hops (" + std::to_string(facts.received_count) + " Received headers): mail loop?");
 
+  if (auto v = svc_.policy.check_end_of_data(ctx_, cfg_); v.refused()) {
+    Next next = Session::refuse(v);
+    reset_transaction();
+    return next;
+  }
+
   queue::Message msg;
   msg.id = util::new_queue_id();
+  if (ctx_.discard) {
+    // SEC-1 discard: the client is told the message was taken; it goes nowhere.
+    log("discarded id=" + msg.id + " from=<" + sender_->str() + "> nrcpt=" + std::to_string(accepted_rcpts_) +
+        " size=" + std::to_string(reader.size()) + " reason=" + ctx_.discard_reason);
+    svc_.policy.message_accepted(ctx_);
+    reset_transaction();
+    reply(250, "2.0.0", "Ok: queued as " + msg.id);
+    return outcome;
+  }
   std::time_t now = std::time(nullptr);
   TraceInfo trace{helo_, setup_.peer_ip, hostname(), protocol_name(), msg.id, io_.tls_description(),
                   accepted_rcpts_ == 1 ? last_rcpt_ : "", now};
-  std::string headers = spf_headers_ + received_header(trace);
+  auto spf_headers = ctx_.notes.find(spf::kHeadersNote);
+  std::string headers = (spf_headers == ctx_.notes.end() ? "" : spf_headers->second) + received_header(trace);
   if (facts_.port == policy::Port::Submission) {
     if (!facts.has_date) headers += date_header(now);
     if (!facts.has_message_id) headers += message_id_header(msg.id, hostname());
@@ -94,7 +120,10 @@ Session::Next Session::cmd_data(const Command& cmd) {
   msg.helo = helo_;
   msg.auth_user = facts_.auth_user;
   std::string summary = "queued id=" + msg.id + " from=<" + sender_->str() + "> nrcpt=" + std::to_string(recipients_.size()) +
-                        " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : "");
+                        " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : "") +
+                        (ctx_.whitelist.matched()
+                             ? " whitelist=" + ctx_.whitelist.describe() + " skip=" + ctx_.whitelist.describe_skips()
+                             : "");
   std::string id = msg.id;
   uint64_t size = msg.body.size();
   try {
@@ -121,6 +150,7 @@ Session::Next Session::cmd_data(const Command& cmd) {
     return Next::Continue;
   }
   svc_.mail_queued();
+  svc_.policy.message_accepted(ctx_);
   log(summary);
   reset_transaction();
   reply(250, "2.0.0", "Ok: queued as " + id);

@@ -33,17 +33,12 @@ Session::Next Session::cmd_mail(const Command& cmd) {
   auto free = svc_.queue.free_space();
   if (free && *free < uint64_t(cfg_.number("queue.min_free_mb")) * 1024 * 1024 + uint64_t(declared))
     return error(452, "4.3.1", "Insufficient system storage, try again later");
-  auto verdict = svc_.policy.check_mail(facts_, parsed->address, cfg_);
-  if (!verdict.accepted()) return error(verdict.code, verdict.enhanced, verdict.text);
-  auto spf = svc_.spf.screen({facts_.client, helo_, parsed->address.str(), facts_.authenticated(), facts_.lan || facts_.trusted}, cfg_);
-  if (!spf.log.empty()) log(spf.log);
-  if (spf.action != spf::Decision::Action::Accept) {
-    if (spf.action != spf::Decision::Action::RejectAndClose) return error(spf.code, spf.enhanced, spf.text);
-    reply(spf.code, spf.enhanced, spf.text);
-    return Next::Close;
-  }
+  // SPF is one of the MAIL checks (see daemon/spf_check.h); its headers wait in ctx_.notes.
+  auto verdict = svc_.policy.check_mail(ctx_, parsed->address, cfg_);
+  for (const auto& line : ctx_.log_lines) log(line);
+  ctx_.log_lines.clear();
+  if (verdict.refused()) return refuse(verdict);
   sender_ = parsed->address;
-  spf_headers_ = spf.headers;
   smtputf8_ = utf8;
   reply(250, "2.1.0", "Sender <" + sender_->str() + "> OK");
   return Next::Continue;

@@ -31,12 +31,12 @@ Session::Next Session::cmd_rcpt(const Command& cmd) {
   // SPF-10: a bounce (null sender) to an SRS address we made goes back to the original sender.
   if (auto back = sender_->empty() ? svc_.spf.reverse_srs(parsed->address.str(), svc_.policy.hosted_domains()) : std::nullopt) {
     if (auto original = mail::Address::parse(*back)) decision.recipients = svc_.policy.route_system_mail(*original, cfg_);
-    if (decision.recipients.empty()) decision.verdict = policy::Verdict::reject(550, "5.1.1", "No such recipient");
+    if (decision.recipients.empty()) decision.verdict = policy::Verdict::reject(550, "5.1.1", "No such recipient", "recipient.srs_unknown");
   } else {
-    decision = svc_.policy.check_rcpt(facts_, *sender_, parsed->address, cfg_);
+    decision = svc_.policy.check_rcpt(ctx_, parsed->address, cfg_);
   }
-  if (!decision.verdict.accepted())
-    return error(decision.verdict.code, decision.verdict.enhanced, decision.verdict.text);
+  if (decision.verdict.refused()) return refuse(decision.verdict);
+  // A discarded recipient is answered like any other and never delivered.
   for (auto& r : decision.recipients) {
     bool dup = false;
     for (const auto& have : recipients_)

@@ -1,4 +1,5 @@
-// The commands with no arguments worth a file each: RSET, NOOP, QUIT, VRFY, EXPN, HELP.
+// The commands with no arguments worth a file each: RSET, NOOP, QUIT, VRFY, EXPN, ETRN, HELP.
+// RSET, NOOP, VRFY and ETRN are "junk" to policy (SEC-5), counted in dispatch().
 #include "smtp/server/session.h"
 
 namespace postern::smtp {
@@ -22,6 +23,9 @@ Session::Next Session::cmd_simple(const Command& cmd) {
       return Next::Continue;
     case Verb::Expn:
       return error(502, "5.5.1", "EXPN is disabled");
+    case Verb::Etrn:
+      reply(502, "5.5.1", "ETRN is not supported");
+      return Next::Continue;
     default:
       reply(214, "2.0.0", "See RFC 5321; commands: HELO EHLO STARTTLS AUTH MAIL RCPT DATA RSET NOOP QUIT");
       return Next::Continue;
