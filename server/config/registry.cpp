@@ -81,6 +81,15 @@ std::vector<Setting> build_registry() {
       {"delivery.per_destination_concurrency", T::Int, "4", 1, 50, {}, "Deliveries at once to one destination domain or smart host"},
 
       {"log.max_size_mb", T::Int, "10", 1, 1000, {}, "Size at which a log file is rotated"},
+
+      // Admin API and control panel (issue 7).
+      {"admin.plain_http_listen", T::ListenList, "", 0, 0, {},
+       "Plain HTTP admin listeners, loopback addresses (127.0.0.0/8) only; empty: HTTPS only"},
+      {"admin.session_idle", T::Duration, "30m", 60, 86400, {}, "An admin session unused this long ends; log in again"},
+      {"admin.login_max_failures", T::Int, "5", 1, 100, {},
+       "Failed admin logins from one address before further attempts are refused for admin.login_lockout"},
+      {"admin.login_lockout", T::Duration, "15m", 10, 86400, {}, "How long an address that failed too often must wait"},
+      {"admin.max_body_kb", T::Int, "256", 16, 16384, {}, "Largest admin API request body, in kilobytes"},
   };
 }
 
@@ -311,6 +320,12 @@ std::optional<std::string> check_consistency(const std::map<std::string, std::st
     bool v6 = item.find(':') != std::string::npos;
     if (prefix < (v6 ? 16 : 8))
       return "network.lan: '" + item + "' is too wide; trusting it would make Postern an open relay";
+  }
+  // Plain HTTP carries the admin password and session: never beyond this machine.
+  for (const auto& item : util::split_list(get("admin.plain_http_listen"))) {
+    auto ip = util::IpAddress::parse(item.substr(0, item.rfind(':')));
+    if (!ip || ip->v6 || !util::Cidr::parse("127.0.0.0/8")->contains(*ip))
+      return "admin.plain_http_listen: '" + item + "' is not a loopback IPv4 address; plain HTTP is for this machine only";
   }
   if (get("delivery.mode") == "smarthost" && get("delivery.smarthost_host").empty())
     return std::string("delivery.smarthost_host: must be set when delivery.mode is smarthost");
