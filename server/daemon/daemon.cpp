@@ -159,11 +159,13 @@ class Server {
         malloc_trim(0);
       }
       try {
-        if (certificate_changed_.exchange(false)) {
+        bool certificate_changed = certificate_changed_.exchange(false);
+        if (sig == SIGHUP || settings_.serial() != config_->serial()) {
+          reload(certificate_changed);
+        } else if (certificate_changed) {
           reload_tls(*current());
           start_admin_panel(*current());
         }
-        if (sig == SIGHUP || settings_.serial() != config_->serial()) reload();
       } catch (const std::exception& e) {
         log::write(log::Service::Daemon, "-", std::string("settings reload failed, keeping the old ones: ") + e.what());
       }
@@ -294,11 +296,12 @@ class Server {
     return eps.empty() || errors.size() < eps.size();
   }
 
-  void reload() {
+  // `certificate_changed`: the admin replaced the certificate files (same paths, new content).
+  void reload(bool certificate_changed = false) {
     auto next = load_snapshot();
     auto prev = current();
     log::set_max_bytes(size_t(next->number("log.max_size_mb")) << 20);
-    bool tls_changed = false;
+    bool tls_changed = certificate_changed;
     for (const char* key : {"tls.cert_file", "tls.key_file", "tls.min_version", "smtp.hostname", "tls.ca_file"})
       tls_changed |= next->text(key) != prev->text(key);
     if (tls_changed) reload_tls(*next);

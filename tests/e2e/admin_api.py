@@ -110,5 +110,14 @@ def start_admin(make, **settings):
     return d
 
 
+def wait_reload(daemon, before, timeout=20):
+    """Waits until the daemon logged more settings reloads than `before`."""
+    import time
+    deadline = time.time() + timeout
+    while daemon.reloads() <= before:
+        assert time.time() < deadline, "daemon did not reload: " + daemon.log("postern.log")[-2000:]
+        time.sleep(0.05)
+
+
 def openapi():
     return json.loads((Path(__file__).resolve().parents[2] / "webapp-api" / "openapi.json").read_text())
