@@ -75,6 +75,9 @@ void add_system_routes(Routes& routes, ApiContext& ctx) {
   routes.push_back({"GET", "/api/v1/status", [&ctx](Request&) {
     auto s = ctx.admin.status();
     auto live = ctx.live();
+    auto rejects = nlohmann::json::array();
+    for (const auto& [code, item] : s.rejects)
+      rejects.push_back({{"reply", code}, {"count", item.count}, {"example", item.example}});
     Response r;
     r.body = {{"queue",
                {{"recipients", s.queued_recipients},
@@ -87,7 +90,8 @@ void add_system_routes(Routes& routes, ApiContext& ctx) {
               {"started_at", live.started_at},
               {"uptime_s", std::time(nullptr) - live.started_at},
               {"sent_per_hour", s.sent_per_hour},
-              {"bounced_per_hour", s.bounced_per_hour}};
+              {"bounced_per_hour", s.bounced_per_hour},
+              {"rejects_24h", rejects}};
     return r;
   }});
   routes.push_back({"GET", "/api/v1/ports", [&ctx](Request&) {

@@ -63,6 +63,12 @@ struct Status {
   long long oldest_queued_at = 0;
   // Last 24 hours, oldest hour first: recipients sent (local or remote) and returned.
   std::vector<long long> sent_per_hour, bounced_per_hour;
+  // SMTP refusals over the last 24 hours by reply code ("550 5.1.1"), from smtp.log.
+  struct Rejects {
+    long long count = 0;
+    std::string example;  // the newest full reply with that code
+  };
+  std::map<std::string, Rejects> rejects;
 };
 
 // What the running daemon does when the facade changed something it caches.

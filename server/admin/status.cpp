@@ -1,5 +1,6 @@
-// Admin facade: queue sizes and the last day's deliveries per hour, from the queue and the
-// delivery log (lines "TIMESTAMP ID <recipient> status=sent|bounced|expired ...").
+// Admin facade: queue sizes, the last day's deliveries per hour and SMTP refusals by reply
+// code, from the queue, the delivery log ("TIMESTAMP ID <rcpt> status=sent|bounced|expired")
+// and the SMTP log ("TIMESTAMP ID reply 550 5.1.1 ...").
 #include <ctime>
 
 #include "admin/admin.h"
@@ -43,6 +44,25 @@ Status Admin::status() {
       if (line.find(" status=sent") != std::string::npos) s.sent_per_hour[23 - age]++;
       else if (line.find(" status=bounced") != std::string::npos || line.find(" status=expired") != std::string::npos)
         s.bounced_per_hour[23 - age]++;
+    }
+    if (older || page.lines.size() < 1000) break;
+  }
+  // Session lines "TIMESTAMP ID reply 554 5.7.1 text" (every reply >= 400 is logged).
+  for (size_t offset = 0;; offset += 1000) {
+    auto page = read_log("smtp", " reply ", offset, 1000);
+    bool older = false;
+    for (const auto& line : page.lines) {
+      long long t = parse_timestamp(line);
+      if (t < 0) continue;
+      if (now - t >= 86400) {
+        older = true;
+        break;
+      }
+      auto at = line.find(" reply ");
+      auto text = line.substr(at + 7);
+      auto code_end = text.find(' ', 4);  // after "550 5.1.1"
+      auto& r = s.rejects[text.substr(0, code_end)];
+      if (r.count++ == 0) r.example = text;
     }
     if (older || page.lines.size() < 1000) break;
   }

@@ -1,5 +1,7 @@
 """The queue through the admin API: list with filters, show, hold, release, retry, delete,
 against mail really waiting in the daemon's queue."""
+import time
+
 import pytest
 
 from admin_api import AdminApi, start_admin
@@ -67,3 +69,16 @@ def test_status_counts_the_queue(admin):
     d.wait_messages("alice@example.test", 1)
     d.wait_log("delivery.log", r"alice@example.test.*status=sent")
     assert api.get("/status")["sent_per_hour"][-1] == before + 1
+    # Refusals are counted by reply code.
+    with d.smtp(source="127.0.0.3") as s:
+        s.ehlo()
+        s.mail("someone@outside.test")
+        assert s.rcpt("nobody@example.test")[0] == 550
+        assert s.rcpt("nobody2@example.test")[0] == 550
+    deadline = time.time() + 20
+    while d.log("smtp.log").count(" reply 550 ") < 2:
+        assert time.time() < deadline, d.log("smtp.log")[-2000:]
+        time.sleep(0.05)
+    rejects = {r["reply"]: r for r in api.get("/status")["rejects_24h"]}
+    code = next(k for k in rejects if k.startswith("550"))
+    assert rejects[code]["count"] == 2 and rejects[code]["example"].startswith(code)
