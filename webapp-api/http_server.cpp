@@ -4,14 +4,12 @@
 #include <dlfcn.h>
 #include <openssl/ssl.h>
 
-#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <mutex>
 
 #include "log/log.h"
 #include "tls/server_context.h"
-#include "util/fs.h"
 
 namespace postern::webapi {
 
@@ -131,7 +129,6 @@ std::vector<std::string> HttpServer::start(const ServerOptions& options) {
                           "ssl_protocol_version", "4",  // TLS 1.2 and later; the callback sets the same floor
                           nullptr};
   mg_callbacks callbacks{};
-  callbacks.begin_request = nullptr;
   callbacks.init_ssl = &HttpServer::on_init_ssl;
   callbacks.log_message = &HttpServer::on_log;
   mg_init_data init{&callbacks, this, config};
@@ -225,7 +222,8 @@ void HttpServer::serve_static(mg_connection* conn, const std::string& path) {
   // local_uri is already cleaned of "." and ".." by CivetWeb; refuse anything odd anyway.
   bool safe = relative.find("..") == std::string::npos && relative.find('\0') == std::string::npos;
   std::string file = options_.ui_dir + relative;
-  if (safe && !options_.ui_dir.empty() && util::file_exists(file)) {
+  std::error_code ec;
+  if (safe && !options_.ui_dir.empty() && std::filesystem::is_regular_file(file, ec)) {
     mg_send_mime_file2(conn, file.c_str(), nullptr,
                        "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\n"
                        "Content-Security-Policy: default-src 'self'; frame-ancestors 'none'\r\n");

@@ -5,8 +5,6 @@ import re
 import socket
 import ssl
 
-import pytest
-
 from admin_api import ADMIN_PASSWORD, AdminApi, openapi, start_admin
 
 
