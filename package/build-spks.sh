@@ -124,8 +124,9 @@ build_arch() {
       -DPOSTERN_SYSROOT="$sysroot" \
       -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
   fi
-  [ -n "${POSTERN_NO_COMPILE:-}" ] || cmake --build "$bdir" --target postern -j "$jobs"
+  [ -n "${POSTERN_NO_COMPILE:-}" ] || cmake --build "$bdir" --target postern civetweb_openssl_shim -j "$jobs"
   [ -x "$bdir/bin/postern" ] || die "$bdir/bin/postern was not built"
+  [ -f "$bdir/lib/libssl.so" ] || die "$bdir/lib/libssl.so (the OpenSSL adapter for CivetWeb) was not built"
   t2=$(date +%s)
 
   local work="$build/spk-work/$arch"
@@ -137,11 +138,14 @@ build_arch() {
   "$triplet-strip" --strip-all -o "$payload/libexec/postern" "$bdir/bin/postern"
 
   # Every shared library, glibc's loader included; CivetWeb dlopen()s OpenSSL
-  # by the unversioned names.
+  # by the unversioned names: libcrypto.so is a link to the real one, libssl.so is
+  # Postern's adapter (webapp-api/openssl_shim: soname libssl.so, needs libssl.so.3).
   local loader
+  "$triplet-strip" --strip-all -o "$work/libssl.so" "$bdir/lib/libssl.so"
   loader=$(/usr/bin/python3 "$here/tools/bundle-libs.py" --sysroot "$sysroot" --triplet "$triplet" \
-    --libdir "$payload/lib" --extra libssl.so=libssl.so.3 --extra libcrypto.so=libcrypto.so.3 \
-    "$payload/libexec/postern")
+    --libdir "$payload/lib" --extra libcrypto.so=libcrypto.so.3 \
+    "$payload/libexec/postern" "$work/libssl.so")
+  install -m 644 "$work/libssl.so" "$payload/lib/libssl.so"
   sed "s/@LOADER@/$loader/g" "$here/payload/bin/postern" >"$payload/bin/postern"
   chmod 755 "$payload/bin/postern" "$payload/libexec/postern" "$payload/lib/$loader"
 

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "admin/admin.h"
 #include "daemon/daemon.h"
 #include "store/sqlite.h"
 #include "store/directory.h"
@@ -47,25 +48,18 @@ int refused(const std::string& message) {
 bool read_password(std::string& out, std::string& error) {
   if (!std::getline(std::cin, out)) out.clear();
   if (!out.empty() && out.back() == '\r') out.pop_back();
-  if (out.size() < 8) {
-    error = "password must be at least 8 characters";
-    return false;
-  }
-  if (out.size() > 1024) {
-    error = "password must be at most 1024 characters";
+  if (auto problem = admin::Admin::password_problem(out)) {
+    error = *problem;
     return false;
   }
   return true;
 }
 
-bool read_secret(std::string& out, std::string& error) {
+std::string read_secret() {
+  std::string out;
   if (!std::getline(std::cin, out)) out.clear();
   if (!out.empty() && out.back() == '\r') out.pop_back();
-  if (out.empty() || out.size() > 256) {
-    error = "password must be between 1 and 256 characters";
-    return false;
-  }
-  return true;
+  return out;
 }
 
 int run(int argc, char** argv) {
@@ -122,6 +116,10 @@ int run(int argc, char** argv) {
     if (verb == "block") return block_command(args);
     if (verb == "authlog") return authlog_command(args);
   } catch (const store::Refused& e) {
+    return refused(e.what());
+  } catch (const admin::Invalid& e) {
+    return refused(e.what());
+  } catch (const admin::NotFound& e) {
     return refused(e.what());
   } catch (const std::exception& e) {
     std::cerr << "postern: " << e.what() << "\n";

@@ -38,7 +38,7 @@ int usage_error(const std::string& message);
 int refused(const std::string& message);
 // Reads the password from standard input (first line, without its line end).
 bool read_password(std::string& out, std::string& error);
-// Reads a secret for another system (no length rule of ours, but not empty).
-bool read_secret(std::string& out, std::string& error);
+// Reads a secret for another system (first line); the admin facade checks it.
+std::string read_secret();
 
 }  // namespace postern::cli

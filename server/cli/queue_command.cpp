@@ -3,6 +3,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/admin_access.h"
 #include "cli/cli.h"
 #include "daemon/data_dir.h"
 #include "queue/queue_store.h"
@@ -27,11 +28,9 @@ int queue_command(const Args& args) {
   const char* usage = "queue list | show ID | retry ID | hold ID | release ID | delete ID";
   if (args.words.empty()) return usage_error(usage);
   const auto& sub = args.words[0];
-  daemon::DataDir dir{args.data_dir};
-  dir.create();
-  queue::QueueStore store(dir.queue());
+  AdminAccess access(args.data_dir);
   if (sub == "list" && args.words.size() == 1) {
-    auto envelopes = store.list();
+    auto envelopes = access.admin.queue_list({});
     for (const auto& e : envelopes) print_envelope(e);
     std::cerr << envelopes.size() << " recipient(s) queued\n";
     return 0;
@@ -39,12 +38,9 @@ int queue_command(const Args& args) {
   if (args.words.size() != 2) return usage_error(usage);
   const auto& id = args.words[1];
   if (sub == "show") {
-    auto envelopes = store.envelopes_of(id);
-    auto body = store.body(id);
-    if (envelopes.empty() || !body) return refused("no queued message with id " + id);
+    auto [envelopes, headers] = access.admin.queue_show(id);
     for (const auto& e : envelopes) print_envelope(e);
-    auto end = body->find("\r\n\r\n");
-    std::cout << "\n" << body->substr(0, end == std::string::npos ? body->size() : end + 2);
+    std::cout << "\n" << headers;
     return 0;
   }
   static const std::map<std::string, queue::QueueStore::Change> actions = {
@@ -54,7 +50,7 @@ int queue_command(const Args& args) {
       {"delete", queue::QueueStore::Change::Delete}};
   auto it = actions.find(sub);
   if (it == actions.end()) return usage_error(usage);
-  if (!store.change(id, it->second)) return refused("no queued message with id " + id);
+  access.admin.queue_change(id, it->second);
   std::cout << sub << ": " << id << "\n";
   return 0;
 }

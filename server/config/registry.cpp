@@ -136,6 +136,14 @@ std::vector<Setting> build_registry() {
        "AUTH on the SMTP (MX) listener: offer it, refuse it (not advertised, 503 if tried), or refuse and block the client (ACC-3)"},
       {"security.mx_auth_block", T::Duration, "1d", 60, 365 * 86400, {},
        "How long a client that tried AUTH on the MX listener stays blocked (security.mx_auth refuse_and_block)"},
+      // Admin API and control panel (issue 7).
+      {"admin.plain_http_listen", T::ListenList, "", 0, 0, {},
+       "Plain HTTP admin listeners, loopback addresses (127.0.0.0/8) only; empty: HTTPS only"},
+      {"admin.session_idle", T::Duration, "30m", 60, 86400, {}, "An admin session unused this long ends; log in again"},
+      {"admin.login_max_failures", T::Int, "5", 1, 100, {},
+       "Failed admin logins from one address before further attempts are refused for admin.login_lockout"},
+      {"admin.login_lockout", T::Duration, "15m", 10, 86400, {}, "How long an address that failed too often must wait"},
+      {"admin.max_body_kb", T::Int, "256", 16, 16384, {}, "Largest admin API request body, in kilobytes"},
   };
 }
 
@@ -366,6 +374,12 @@ std::optional<std::string> check_consistency(const std::map<std::string, std::st
     bool v6 = item.find(':') != std::string::npos;
     if (prefix < (v6 ? 16 : 8))
       return "network.lan: '" + item + "' is too wide; trusting it would make Postern an open relay";
+  }
+  // Plain HTTP carries the admin password and session: never beyond this machine.
+  for (const auto& item : util::split_list(get("admin.plain_http_listen"))) {
+    auto ip = util::IpAddress::parse(item.substr(0, item.rfind(':')));
+    if (!ip || ip->v6 || !util::Cidr::parse("127.0.0.0/8")->contains(*ip))
+      return "admin.plain_http_listen: '" + item + "' is not a loopback IPv4 address; plain HTTP is for this machine only";
   }
   if (get("delivery.mode") == "smarthost" && get("delivery.smarthost_host").empty())
     return std::string("delivery.smarthost_host: must be set when delivery.mode is smarthost");

@@ -10,12 +10,15 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
 #include <Poco/Runnable.h>
 #include <Poco/ThreadPool.h>
 
+#include "admin/admin.h"
 #include "auth/password.h"
 #include "auth/verifier.h"
 #include "config/registry.h"
@@ -44,6 +47,8 @@
 #include "tls/certificate.h"
 #include "tls/server_context.h"
 #include "util/random.h"
+#include "webapp-api/api.h"
+#include "webapp-api/http_server.h"
 
 namespace postern::daemon {
 
@@ -70,6 +75,10 @@ class SessionCounter {
     std::lock_guard<std::mutex> lock(mu_);
     --active_;
     cv_.notify_all();
+  }
+  long long active() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return active_;
   }
   bool wait_idle(std::chrono::seconds limit) {
     std::unique_lock<std::mutex> lock(mu_);
@@ -117,7 +126,12 @@ class Server {
                 [this](const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed,
                        const std::string& body, bool delayed) { bounce(first, failed, body, delayed); },
                 4),
-        acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_) {
+        acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_),
+        admin_(settings_, directory_, relay_tables_, queue_, {dir.tls(), dir.logs()},
+               {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; }}),
+        api_({admin_, [this] { return current(); },
+              [this] { return webapi::LiveStatus{sessions_.active(), started_at_}; }}),
+        http_(api_) {
     policy_.add_check(spf_check(spf_));
   }
 
@@ -133,6 +147,7 @@ class Server {
       log::write(log::Service::Daemon, "-", "fatal: no SMTP listener could be opened; check the *.listen settings");
       return 1;
     }
+    start_admin_panel(*config_);
     runner_.start();
     acceptor_.start();
     log::write(log::Service::Daemon, "-", "postern started, data folder " + dir_.root);
@@ -152,7 +167,13 @@ class Server {
         malloc_trim(0);
       }
       try {
-        if (sig == SIGHUP || settings_.serial() != config_->serial()) reload();
+        bool certificate_changed = certificate_changed_.exchange(false);
+        if (sig == SIGHUP || settings_.serial() != config_->serial()) {
+          reload(certificate_changed);
+        } else if (certificate_changed) {
+          reload_tls(*current());
+          start_admin_panel(*current());
+        }
       } catch (const std::exception& e) {
         log::write(log::Service::Daemon, "-", std::string("settings reload failed, keeping the old ones: ") + e.what());
       }
@@ -253,6 +274,8 @@ class Server {
       auto ctx = std::make_shared<const tls::ServerContext>(cert, key, cfg.text("tls.min_version"));
       std::lock_guard<std::mutex> lock(mu_);
       tls_ = ctx;
+      cert_file_ = cert;
+      key_file_ = key;
     } catch (const std::exception& e) {
       log::write(log::Service::Daemon, "-", std::string("TLS unavailable: ") + e.what());
     }
@@ -281,11 +304,12 @@ class Server {
     return eps.empty() || errors.size() < eps.size();
   }
 
-  void reload() {
+  // `certificate_changed`: the admin replaced the certificate files (same paths, new content).
+  void reload(bool certificate_changed = false) {
     auto next = load_snapshot();
     auto prev = current();
     log::set_max_bytes(size_t(next->number("log.max_size_mb")) << 20);
-    bool tls_changed = false;
+    bool tls_changed = certificate_changed;
     for (const char* key : {"tls.cert_file", "tls.key_file", "tls.min_version", "smtp.hostname", "tls.ca_file"})
       tls_changed |= next->text(key) != prev->text(key);
     if (tls_changed) reload_tls(*next);
@@ -299,7 +323,30 @@ class Server {
       config_ = next;
     }
     apply_listeners(*next);
+    bool admin_changed = tls_changed;
+    for (const char* key : {"admin.listen", "admin.plain_http_listen", "admin.max_body_kb"})
+      admin_changed |= next->text(key) != prev->text(key);
+    if (admin_changed) start_admin_panel(*next);
     log::write(log::Service::Daemon, "-", "settings reloaded (serial " + std::to_string(next->serial()) + ")");
+  }
+
+  // (Re)starts the admin panel's web server; the old one stops first (its sessions are kept).
+  void start_admin_panel(const config::Snapshot& cfg) {
+    webapi::ServerOptions options;
+    options.https = cfg.listeners("admin.listen");
+    options.plain = cfg.listeners("admin.plain_http_listen");
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      options.cert_file = cert_file_;
+      options.key_file = key_file_;
+    }
+    options.min_tls_version = cfg.text("tls.min_version");
+    options.max_body_bytes = size_t(cfg.number("admin.max_body_kb")) * 1024;
+    // The applet's files sit beside the program in the package: libexec/postern, share/ui/.
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) options.ui_dir = (exe.parent_path().parent_path() / "share" / "ui").string();
+    for (const auto& problem : http_.start(options)) log::write(log::Service::Daemon, "-", problem);
   }
 
   void on_connection(int fd, const std::string& ip, const net::Endpoint& ep) {
@@ -347,6 +394,7 @@ class Server {
     uint64_t one = 1;
     (void)!::write(stop_fd_, &one, sizeof one);
     acceptor_.stop();
+    http_.stop();
     if (!sessions_.wait_idle(std::chrono::seconds(60))) {
       // Only a client stalling in the middle of a message can get here. Everything that was
       // acknowledged is committed, so leaving now loses nothing; waiting longer would let
@@ -391,6 +439,12 @@ class Server {
   config::SnapshotPtr config_;
   tls::ServerContextPtr tls_;
   tls::ClientContextPtr client_tls_;
+  std::string cert_file_, key_file_;  // the certificate in use (configured or generated)
+  long long started_at_ = std::time(nullptr);
+  std::atomic<bool> certificate_changed_{false};
+  admin::Admin admin_;
+  webapi::Api api_;
+  webapi::HttpServer http_;
 };
 
 }  // namespace

@@ -150,4 +150,11 @@ bool Directory::has_admin_password() {
   return st.step();
 }
 
+std::optional<std::string> Directory::admin_password_hash() {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto st = db_.prepare("SELECT password_hash FROM admin WHERE id = 1");
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
+
 }  // namespace postern::store

@@ -47,6 +47,7 @@ class Directory {
 
   void set_admin_password(const std::string& password_hash);
   bool has_admin_password();
+  std::optional<std::string> admin_password_hash();
 
  private:
   static std::string domain_of(const std::string& address);

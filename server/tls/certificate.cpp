@@ -49,6 +49,11 @@ void add_ext(X509* cert, int nid, const std::string& value) {
 CertPaths ensure_self_signed(const std::string& dir, const std::string& hostname) {
   CertPaths paths{dir + "/cert.pem", dir + "/key.pem"};
   if (util::file_exists(paths.cert) && util::file_exists(paths.key)) return paths;
+  return generate_self_signed(dir, hostname);
+}
+
+CertPaths generate_self_signed(const std::string& dir, const std::string& hostname) {
+  CertPaths paths{dir + "/cert.pem", dir + "/key.pem"};
   util::make_dirs(dir, 0700);
 
   // RSA rather than ECDSA: printers and scanners with old TLS stacks often lack ECDSA.

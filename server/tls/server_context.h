@@ -23,6 +23,12 @@ class ServerContext {
   SSL_CTX* ctx_ = nullptr;
 };
 
+// Loads the chain and key into `ctx` and sets the protocol floor and options every Postern
+// server uses (SMTP listeners here, the admin HTTPS server through CivetWeb's callback).
+// Throws std::runtime_error naming the file when the chain or key cannot be used.
+void configure_server(SSL_CTX* ctx, const std::string& cert_file, const std::string& key_file,
+                      const std::string& min_version);
+
 using ServerContextPtr = std::shared_ptr<const ServerContext>;
 
 }  // namespace postern::tls

@@ -338,10 +338,15 @@ def test_every_needed_library_is_bundled(spk, unpacked):
     # glibc itself and the C++ runtime travel with the package (DSM 7.1 has glibc 2.26)
     for n in ("libc.so.6", "libstdc++.so.6", "libgcc_s.so.1", LOADER[spk.arch]):
         assert (lib / n).is_file(), f"{n} not bundled"
-    # CivetWeb dlopen()s OpenSSL by the unversioned names
-    for n in ("libssl.so", "libcrypto.so"):
-        assert (lib / n).is_symlink() and (lib / n).resolve().parent == lib.resolve() \
-            and (lib / n).resolve().is_file(), f"lib/{n} must link to a bundled library"
+    # CivetWeb dlopen()s OpenSSL by the unversioned names: libcrypto.so links to the bundled
+    # library; libssl.so is Postern's OpenSSL 3 adapter (webapp-api/openssl_shim), which
+    # carries the soname libssl.so and needs the bundled libssl.so.3.
+    assert (lib / "libcrypto.so").is_symlink() and (lib / "libcrypto.so").resolve().parent == lib.resolve() \
+        and (lib / "libcrypto.so").resolve().is_file(), "lib/libcrypto.so must link to a bundled library"
+    shim = lib / "libssl.so"
+    assert shim.is_file() and not shim.is_symlink(), "lib/libssl.so must be the OpenSSL adapter"
+    dynamic = subprocess.run(["readelf", "-d", "-W", str(shim)], capture_output=True, text=True, check=True).stdout
+    assert "Library soname: [libssl.so]" in dynamic and "libssl.so.3" in needed(shim)
 
 
 def glibc_versions(data):

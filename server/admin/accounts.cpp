@@ -1,0 +1,124 @@
+// Admin facade: hosted domains, users, aliases and the admin password.
+#include <mutex>
+
+#include "admin/admin.h"
+#include "auth/password.h"
+#include "mail/address.h"
+#include "store/maildir.h"
+#include "util/strings.h"
+
+namespace postern::admin {
+
+namespace {
+std::string domain_name(const std::string& text, const char* field) {
+  auto name = util::to_lower(text);
+  if (name.find('.') == std::string::npos || name.front() == '[' || !mail::valid_domain(name))
+    throw Invalid(field, "'" + text + "' is not a valid domain name (for example example.com)");
+  return name;
+}
+
+// A user or alias address: valid, ASCII (it names a folder), and safe as a folder name.
+std::string account_key(const std::string& text, const char* field) {
+  auto a = mail::Address::parse(text, false);
+  if (!a || a->domain.front() == '[') throw Invalid(field, "'" + text + "' is not a valid email address");
+  try {
+    store::maildir_path("/", a->key());
+  } catch (const std::invalid_argument&) {
+    throw Invalid(field, "'" + text + "' cannot be used as a mailbox name (no '/' and no leading '.')");
+  }
+  return a->key();
+}
+
+// The stores say "... does not exist" for a missing item; the API answers that with 404.
+template <typename F>
+auto existing(F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const store::Refused& e) {
+    if (std::string(e.what()).find("does not exist") != std::string::npos ||
+        std::string(e.what()).find("no credentials stored") != std::string::npos)
+      throw NotFound(e.what());
+    throw;
+  }
+}
+}  // namespace
+
+std::optional<std::string> Admin::password_problem(const std::string& password) {
+  if (password.size() < 8) return std::string("password must be at least 8 characters");
+  if (password.size() > 1024) return std::string("password must be at most 1024 characters");
+  for (unsigned char c : password)
+    if (c < 32 || c == 127) return std::string("password must not contain control characters");
+  return std::nullopt;
+}
+
+std::string Admin::add_domain(const std::string& name) {
+  auto key = domain_name(name, "name");
+  directory_.add_domain(key);
+  return key;
+}
+
+std::string Admin::remove_domain(const std::string& name) {
+  auto key = domain_name(name, "name");
+  existing([&] { directory_.remove_domain(key); });
+  return key;
+}
+
+std::vector<std::string> Admin::domains() { return directory_.domains(); }
+
+std::string Admin::add_user(const std::string& address, const std::string& password) {
+  auto key = account_key(address, "address");
+  if (auto p = password_problem(password)) throw Invalid("password", *p);
+  directory_.add_user(key, auth::hash_password(password));
+  return key;
+}
+
+std::string Admin::set_user_password(const std::string& address, const std::string& password) {
+  auto key = account_key(address, "address");
+  if (auto p = password_problem(password)) throw Invalid("password", *p);
+  existing([&] { directory_.set_password(key, auth::hash_password(password)); });
+  return key;
+}
+
+std::string Admin::remove_user(const std::string& address) {
+  auto key = account_key(address, "address");
+  existing([&] { directory_.remove_user(key); });
+  return key;
+}
+
+std::vector<std::string> Admin::users() { return directory_.users(); }
+
+store::AliasEntry Admin::add_alias(const std::string& address, const std::vector<std::string>& targets) {
+  store::AliasEntry entry{account_key(address, "address"), {}};
+  for (const auto& t : targets) {
+    auto a = mail::Address::parse(t, true);
+    if (!a) throw Invalid("targets", "alias target '" + t + "' is not a valid email address");
+    if (a->key() == entry.address) throw Invalid("targets", "alias " + entry.address + " cannot point to itself");
+    entry.targets.push_back(a->key());
+  }
+  if (entry.targets.empty()) throw Invalid("targets", "alias needs at least one target");
+  directory_.add_alias(entry.address, entry.targets);
+  return entry;
+}
+
+std::string Admin::remove_alias(const std::string& address) {
+  auto key = account_key(address, "address");
+  existing([&] { directory_.remove_alias(key); });
+  return key;
+}
+
+std::vector<store::AliasEntry> Admin::aliases() { return directory_.aliases(); }
+
+void Admin::set_admin_password(const std::string& password) {
+  if (auto p = password_problem(password)) throw Invalid("password", *p);
+  directory_.set_admin_password(auth::hash_password(password));
+}
+
+bool Admin::check_admin_password(const std::string& password) {
+  // One Argon2 check at a time (19 MiB each): a burst of logins must not eat a small NAS's memory.
+  static std::mutex one_at_a_time;
+  std::lock_guard<std::mutex> lock(one_at_a_time);
+  auto hash = directory_.admin_password_hash();
+  return hash && auth::verify_password(*hash, password);
+}
+
+}  // namespace postern::admin

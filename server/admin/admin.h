@@ -1,0 +1,154 @@
+// The admin facade: every change an administrator can make (settings, domains, users,
+// aliases, relay tables, the queue, the certificate) and everything it can look at (logs,
+// status), validated here once for the command line and the JSON API alike. Callers never
+// touch SQL or the registry's rules directly.
+// Collaborators: config (registry, normalize, check_consistency), store (settings, directory,
+// relay tables), queue::QueueStore, policy::relay_validation, tls (certificate files), log files.
+// Errors: bad input throws admin::Invalid naming the field; an item that does not exist throws
+// admin::NotFound; a conflict (duplicate, still in use) throws store::Refused; infrastructure
+// failures throw std::runtime_error. Nothing is written when a check fails.
+// Threading: safe from any thread (the stores serialise their own access).
+#pragma once
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "queue/queue_store.h"
+#include "store/directory.h"
+#include "store/relay_tables.h"
+#include "store/settings_store.h"
+#include "tls/certificate_info.h"
+
+namespace postern::admin {
+
+class Invalid : public std::runtime_error {
+ public:
+  Invalid(std::string field, const std::string& message) : std::runtime_error(message), field(std::move(field)) {}
+  std::string field;
+};
+
+class NotFound : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct RuleInput {
+  std::string name, kind;
+  std::vector<std::string> patterns;
+  std::string host;  // HOST or HOST:PORT
+  std::optional<int> port;
+  std::string tls = "starttls";
+  bool verify = true;
+  std::string username, password;
+};
+
+struct QueueFilter {
+  std::string route;   // "local", "remote" or empty
+  std::optional<bool> held;
+  std::string text;    // substring of sender, recipient or id
+};
+
+struct LogPage {
+  std::vector<std::string> lines;  // newest first
+  size_t total = 0;                // matching lines in the current and the previous file
+};
+
+struct Status {
+  long long queued_recipients = 0, queued_local = 0, queued_remote = 0, held = 0, deferred = 0;
+  long long oldest_queued_at = 0;
+  // Last 24 hours, oldest hour first: recipients sent (local or remote) and returned.
+  std::vector<long long> sent_per_hour, bounced_per_hour;
+  // SMTP refusals over the last 24 hours by reply code ("550 5.1.1"), from smtp.log.
+  struct Rejects {
+    long long count = 0;
+    std::string example;  // the newest full reply with that code
+  };
+  std::map<std::string, Rejects> rejects;
+};
+
+// What the running daemon does when the facade changed something it caches.
+struct Hooks {
+  std::function<void()> queue_changed;        // wake the runner (retry, release)
+  std::function<void()> certificate_changed;  // reload the TLS contexts
+};
+
+struct Paths {
+  std::string tls_dir;  // the generated certificate's folder
+  std::string log_dir;
+};
+
+class Admin {
+ public:
+  Admin(store::SettingsStore& settings, store::Directory& directory, store::RelayTables& relay,
+        queue::QueueStore& queue, Paths paths, Hooks hooks = {});
+
+  // --- settings ---------------------------------------------------------------------
+  // The effective value of every setting (secrets included: callers mask them).
+  std::map<std::string, std::string> settings();
+  // Validates every value, then the whole resulting configuration, then stores all of it in
+  // one transaction. Returns the canonical values stored.
+  std::map<std::string, std::string> set_settings(const std::map<std::string, std::string>& raw);
+  static nlohmann::json settings_schema();
+
+  // --- directory --------------------------------------------------------------------
+  std::string add_domain(const std::string& name);
+  std::string remove_domain(const std::string& name);
+  std::vector<std::string> domains();
+  std::string add_user(const std::string& address, const std::string& password);
+  std::string set_user_password(const std::string& address, const std::string& password);
+  std::string remove_user(const std::string& address);
+  std::vector<std::string> users();
+  store::AliasEntry add_alias(const std::string& address, const std::vector<std::string>& targets);
+  std::string remove_alias(const std::string& address);
+  std::vector<store::AliasEntry> aliases();
+  void set_admin_password(const std::string& password);
+  bool check_admin_password(const std::string& password);
+  // The rule for passwords Postern stores a hash of; nullopt when `password` passes.
+  static std::optional<std::string> password_problem(const std::string& password);
+
+  // --- relay control and routing ----------------------------------------------------
+  store::TrustedNetwork add_trusted(const std::string& name, const std::vector<std::string>& networks);
+  void remove_trusted(const std::string& name);
+  std::vector<store::TrustedNetwork> trusted();
+  store::RelayDomain add_relay_domain(const std::string& domain, const std::string& next_hop);
+  void remove_relay_domain(const std::string& domain);
+  std::vector<store::RelayDomain> relay_domains();
+  store::RelayRule add_rule(const RuleInput& in);
+  void remove_rule(const std::string& name);
+  std::vector<store::RelayRule> rules();
+  store::HostCredentials set_credentials(const std::string& host, const std::string& username, const std::string& password);
+  void remove_credentials(const std::string& host);
+  std::vector<store::HostCredentials> credentials();
+
+  // --- queue ------------------------------------------------------------------------
+  std::vector<queue::Envelope> queue_list(const QueueFilter& filter);
+  // The message's recipients and its header section; throws NotFound.
+  std::pair<std::vector<queue::Envelope>, std::string> queue_show(const std::string& id);
+  void queue_change(const std::string& id, queue::QueueStore::Change what);
+
+  // --- logs, certificate, status ----------------------------------------------------
+  static const std::vector<std::string>& log_names();  // "smtp", "delivery", "auth", "daemon"
+  LogPage read_log(const std::string& name, const std::string& filter, size_t offset, size_t limit);
+  // The certificate in use: tls.cert_file, or the generated one.
+  tls::CertificateInfo certificate();
+  tls::CertificateInfo generate_certificate();
+  tls::CertificateInfo upload_certificate(const std::string& chain_pem, const std::string& key_pem);
+  Status status();
+
+ private:
+  std::string hostname();
+
+  store::SettingsStore& settings_;
+  store::Directory& directory_;
+  store::RelayTables& relay_;
+  queue::QueueStore& queue_;
+  Paths paths_;
+  Hooks hooks_;
+};
+
+}  // namespace postern::admin

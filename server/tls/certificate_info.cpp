@@ -1,0 +1,116 @@
+#include "tls/certificate_info.h"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <ctime>
+#include <memory>
+#include <stdexcept>
+
+#include "util/fs.h"
+
+namespace postern::tls {
+
+namespace {
+using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
+using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
+using PKeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+
+std::string name_text(X509_NAME* name) {
+  BioPtr bio(BIO_new(BIO_s_mem()), BIO_free);
+  X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, size_t(n));
+}
+
+long long epoch_of(const ASN1_TIME* t) {
+  struct tm tm {};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) return 0;
+  return static_cast<long long>(timegm(&tm));
+}
+
+std::string iso(long long epoch) {
+  std::time_t t = std::time_t(epoch);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+std::vector<X509Ptr> read_chain(const std::string& pem) {
+  std::vector<X509Ptr> out;
+  BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())), BIO_free);
+  while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(x, X509_free);
+  ERR_clear_error();
+  return out;
+}
+
+CertificateInfo describe(const std::vector<X509Ptr>& chain) {
+  X509* cert = chain.front().get();
+  CertificateInfo info;
+  info.chain_length = int(chain.size());
+  info.subject = name_text(X509_get_subject_name(cert));
+  info.issuer = name_text(X509_get_issuer_name(cert));
+  info.self_signed = X509_NAME_cmp(X509_get_subject_name(cert), X509_get_issuer_name(cert)) == 0;
+  long long from = epoch_of(X509_get0_notBefore(cert));
+  info.expires_at = epoch_of(X509_get0_notAfter(cert));
+  info.not_before = iso(from);
+  info.not_after = iso(info.expires_at);
+  auto* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  for (int i = 0; names && i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* g = sk_GENERAL_NAME_value(names, i);
+    if (g->type == GEN_DNS) {
+      info.names.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(g->d.dNSName)),
+                              size_t(ASN1_STRING_length(g->d.dNSName)));
+    } else if (g->type == GEN_IPADD) {
+      char* text = i2s_ASN1_OCTET_STRING(nullptr, g->d.iPAddress);  // hex bytes; good enough to show
+      if (text) info.names.push_back(text);
+      OPENSSL_free(text);
+    }
+  }
+  GENERAL_NAMES_free(names);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  X509_digest(cert, EVP_sha256(), md, &len);
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned i = 0; i < len; ++i) {
+    if (i) info.sha256 += ':';
+    info.sha256 += hex[md[i] >> 4];
+    info.sha256 += hex[md[i] & 15];
+  }
+  return info;
+}
+}  // namespace
+
+CertificateInfo describe_certificate_file(const std::string& path) {
+  if (!util::file_exists(path)) throw std::runtime_error("certificate " + path + " does not exist");
+  std::string pem = util::read_file(path);
+  auto chain = read_chain(pem);
+  if (chain.empty()) throw std::runtime_error(path + " holds no PEM certificate");
+  return describe(chain);
+}
+
+std::optional<PemProblem> check_pem_pair(const std::string& chain_pem, const std::string& key_pem) {
+  auto chain = read_chain(chain_pem);
+  if (chain.empty()) return PemProblem{"certificate", "no PEM certificate found (-----BEGIN CERTIFICATE-----)"};
+  auto info = describe(chain);
+  if (info.expires_at < std::time(nullptr)) return PemProblem{"certificate", "the certificate expired on " + info.not_after};
+  if (key_pem.find("ENCRYPTED") != std::string::npos)
+    return PemProblem{"private_key", "the private key is encrypted; upload it without a passphrase"};
+  BioPtr bio(BIO_new_mem_buf(key_pem.data(), int(key_pem.size())), BIO_free);
+  // An empty passphrase callback: an encrypted key fails instead of prompting on a terminal.
+  PKeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr),
+              EVP_PKEY_free);
+  ERR_clear_error();
+  if (!key) return PemProblem{"private_key", "no PEM private key found (-----BEGIN PRIVATE KEY-----)"};
+  if (X509_check_private_key(chain.front().get(), key.get()) != 1) {
+    ERR_clear_error();
+    return PemProblem{"private_key", "the private key does not match the certificate"};
+  }
+  return std::nullopt;
+}
+
+}  // namespace postern::tls
