@@ -4,6 +4,7 @@ plain-HTTP loopback listener, and one headless chromium per test.
 
 Screenshots of every page a test visits go to tests/ui/artifacts/ (kept after the run)."""
 import importlib.util
+import re
 import sys
 from pathlib import Path
 
@@ -57,5 +58,6 @@ def shots(request):
     ARTIFACTS.mkdir(exist_ok=True)
 
     def take(b, name):
-        b.page(["screenshot", {"path": str(ARTIFACTS / f"{request.node.name}-{name}.png"), "fullPage": True}])
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{request.node.name}-{name}")
+        b.page(["screenshot", {"path": str(ARTIFACTS / f"{stem}.png"), "fullPage": True}])
     return take

@@ -44,7 +44,7 @@ export function ListPanel(props) {
       setDraft(blank());
       await reload();
     } catch (err) {
-      if (err.field && fields.some((f) => f.name === err.field)) setFieldErrors({ [err.field]: err.message || t('error.refused') });
+      if (err.field && fields.some((f) => f.name === err.field)) setFieldErrors({ [err.field]: err.message || t('error.refused'), fromApi: true });
       else setFormError(err);
     } finally {
       setBusy(false);
@@ -75,11 +75,11 @@ export function ListPanel(props) {
             <tbody>{data.map((item) => (
               <tr>
                 {columns.map((c) => <td>{c.value(item)}</td>)}
-                <td class="row-actions">
+                <td><div class="row-actions">
                   {extra ? extra(item, reload) : null}
                   <button type="button" class="danger" onClick={() => remove(item)}
                     aria-label={t('common.deleteNamed', { name: columns[0].value(item) })}>{t('common.delete')}</button>
-                </td>
+                </div></td>
               </tr>
             ))}</tbody>
           </table>
@@ -103,7 +103,7 @@ export function ListPanel(props) {
               <div class={'field' + (f.type === 'checkbox' ? ' checkbox' : '') + (err ? ' invalid' : '')}>
                 {f.type === 'checkbox' ? <>{input}<label for={fid}>{f.label}</label></> : <><label for={fid}>{f.label}</label>{input}</>}
                 {f.help ? <small class="help" id={fid + '-help'}>{f.help}</small> : null}
-                {err ? <p class="field-error" id={fid + '-error'} role="alert">{err}</p> : null}
+                {err ? <p class="field-error" id={fid + '-error'} role="alert"><span lang={fieldErrors.fromApi ? 'en' : undefined}>{err}</span></p> : null}
               </div>
             );
           })}

@@ -53,12 +53,21 @@ export function settingLabel(key) { return has('s.' + key) ? t('s.' + key) : key
 
 function fieldId(key) { return 'set-' + key.replace(/[^a-z0-9]/gi, '-'); }
 
+/** A value as the user reads it: on/off, an enum's translated choice, "empty". */
+function shownValue(item, value) {
+  const type = (item.type || '').toLowerCase();
+  if (value === '') return t('settings.empty');
+  if (type === 'bool') return value === 'true' ? t('settings.on') : t('settings.off');
+  if (has(`choice.${item.key}.${value}`)) return t(`choice.${item.key}.${value}`);
+  return value;
+}
+
 function SettingHelp({ item }) {
   const id = fieldId(item.key) + '-help';
   const help = has('h.' + item.key) ? <span>{t('h.' + item.key)}</span> : <span lang="en">{item.doc}</span>;
   const bounds = item.type === 'int' && item.min !== undefined && item.max !== undefined
     ? ' ' + t('settings.range', { min: item.min, max: item.max }) : '';
-  const dflt = item.secret ? '' : ' ' + t('settings.default', { value: item.default === '' ? t('settings.empty') : item.default });
+  const dflt = item.secret ? '' : ' ' + t('settings.default', { value: shownValue(item, item.default) });
   return <small class="help" id={id}>{help}{bounds}{dflt}</small>;
 }
 
@@ -75,7 +84,7 @@ export function SettingField({ item, value, secretSet, onInput, error }) {
       <div class={'field checkbox' + (error ? ' invalid' : '')}>
         {input}<label for={id}>{settingLabel(item.key)}</label>
         <SettingHelp item={item} />
-        {error ? <p class="field-error" id={`${id}-error`} role="alert">{error}</p> : null}
+        {error ? <p class="field-error" id={`${id}-error`} role="alert"><span lang="en">{error}</span></p> : null}
       </div>
     );
   }
@@ -100,7 +109,7 @@ export function SettingField({ item, value, secretSet, onInput, error }) {
       <label for={id}>{settingLabel(item.key)}</label>
       {input}
       <SettingHelp item={item} />
-      {error ? <p class="field-error" id={`${id}-error`} role="alert">{error}</p> : null}
+      {error ? <p class="field-error" id={`${id}-error`} role="alert"><span lang="en">{error}</span></p> : null}
     </div>
   );
 }

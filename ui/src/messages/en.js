@@ -41,6 +41,7 @@ export default {
   'common.saving': 'Saving…',
   'common.saved': 'Saved.',
   'common.notAvailable': '{what}: not available yet in this version.',
+  'common.passwordStored': 'password stored',
   'form.required': 'Required.',
 
   'error.network': 'The server cannot be reached. Check that Postern is running.',
@@ -277,6 +278,8 @@ export default {
   'system.passwordChanged': 'Password changed.',
 
   'settings.default': 'Default: {value}.',
+  'settings.on': 'on',
+  'settings.off': 'off',
   'settings.empty': 'empty',
   'settings.range': 'From {min} to {max}.',
   'settings.secretSet': 'stored; type to replace',

@@ -41,6 +41,7 @@ export default {
   'common.saving': 'Enregistrement…',
   'common.saved': 'Enregistré.',
   'common.notAvailable': '{what} : pas encore disponible dans cette version.',
+  'common.passwordStored': 'mot de passe enregistré',
   'form.required': 'Obligatoire.',
 
   'error.network': 'Le serveur est injoignable. Vérifiez que Postern fonctionne.',
@@ -277,6 +278,8 @@ export default {
   'system.passwordChanged': 'Mot de passe modifié.',
 
   'settings.default': 'Par défaut : {value}.',
+  'settings.on': 'activé',
+  'settings.off': 'désactivé',
   'settings.empty': 'vide',
   'settings.range': 'De {min} à {max}.',
   'settings.secretSet': 'enregistré ; saisir pour remplacer',

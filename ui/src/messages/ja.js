@@ -41,6 +41,7 @@ export default {
   'common.saving': '保存中…',
   'common.saved': '保存しました。',
   'common.notAvailable': '{what}：このバージョンではまだ利用できません。',
+  'common.passwordStored': 'パスワード保存済み',
   'form.required': '必須です。',
 
   'error.network': 'サーバーに接続できません。Postern が動作しているか確認してください。',
@@ -277,6 +278,8 @@ export default {
   'system.passwordChanged': 'パスワードを変更しました。',
 
   'settings.default': '既定値：{value}',
+  'settings.on': 'オン',
+  'settings.off': 'オフ',
   'settings.empty': '空欄',
   'settings.range': '{min}～{max}。',
   'settings.secretSet': '保存済み。入力すると置き換えます',

@@ -49,7 +49,7 @@ function RuleEditor() {
         { label: t('rules.patterns'), value: (r) => (r.patterns || []).join(', ') },
         { label: t('rules.host'), value: (r) => `${r.host}:${r.port}` },
         { label: t('rules.tls'), value: (r) => t('choice.delivery.smarthost_tls.' + r.tls) },
-        { label: t('rules.auth'), value: (r) => (r.username ? `${r.username} (${r.password_set ? t('settings.secretSet') : t('settings.secretUnset')})` : t('rules.noAuth')) },
+        { label: t('rules.auth'), value: (r) => (r.username ? `${r.username} (${r.password_set ? t('common.passwordStored') : t('settings.secretUnset')})` : t('rules.noAuth')) },
       ]}
       fields={[
         { name: 'name', label: t('rules.name'), required: true },
@@ -81,7 +81,7 @@ function Delivery({ settings }) {
         columns={[
           { label: t('credentials.host'), value: (c) => c.host },
           { label: t('credentials.username'), value: (c) => c.username },
-          { label: t('credentials.password'), value: (c) => (c.password_set ? t('settings.secretSet') : t('settings.secretUnset')) },
+          { label: t('credentials.password'), value: (c) => (c.password_set ? t('common.passwordStored') : t('settings.secretUnset')) },
         ]}
         fields={[
           { name: 'host', label: t('credentials.host'), required: true },

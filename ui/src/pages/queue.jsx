@@ -67,13 +67,13 @@ export function Queue() {
                 <td>{t('queue.' + (m.route === 'local' ? 'local' : 'remote'))}{m.held ? ` · ${t('queue.held')}` : ''}</td>
                 <td>{formatNumber(m.attempts || 0)}</td><td>{m.held ? '—' : formatDate(m.next_try)}</td>
                 <td lang="en">{m.last_error || ''}</td>
-                <td class="row-actions">
+                <td><div class="row-actions">
                   <ActionButton onAction={() => act(m.id, 'retry')} label={t('queue.retryNamed', { id: m.id })}>{t('queue.retry')}</ActionButton>
                   {m.held
                     ? <ActionButton onAction={() => act(m.id, 'release')} label={t('queue.releaseNamed', { id: m.id })}>{t('queue.release')}</ActionButton>
                     : <ActionButton onAction={() => act(m.id, 'hold')} label={t('queue.holdNamed', { id: m.id })}>{t('queue.hold')}</ActionButton>}
                   <button type="button" class="danger" onClick={() => act(m.id, 'delete')} aria-label={t('queue.deleteNamed', { id: m.id })}>{t('common.delete')}</button>
-                </td>
+                </div></td>
               </tr>
             ))}</tbody>
           </table>
