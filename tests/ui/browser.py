@@ -20,11 +20,6 @@ class BrowserError(AssertionError):
     pass
 
 
-def re(pattern, flags=""):
-    """A RegExp argument for a Playwright call."""
-    return {"$re": pattern, "flags": flags}
-
-
 class Browser:
     def __init__(self):
         self.proc = subprocess.Popen(["node", str(HERE / "driver.mjs")], stdin=subprocess.PIPE,

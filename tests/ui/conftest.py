@@ -25,7 +25,7 @@ free_port = harness.free_port
 daemon_factory = harness.daemon_factory
 mailserver = harness.mailserver
 
-from admin_api import ADMIN_PASSWORD, AdminApi, start_admin  # noqa: E402
+from admin_api import ADMIN_PASSWORD, AdminApi, start_admin  # noqa: E402,F401  (ADMIN_PASSWORD for the tests)
 from browser import Browser  # noqa: E402
 
 ARTIFACTS = HERE / "artifacts"

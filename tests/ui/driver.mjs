@@ -2,9 +2,10 @@
 // playwright-core (installed in ui/node_modules) and runs Playwright calls sent as JSON
 // lines on stdin, answering one JSON line each on stdout:
 //   {"id": 1, "chain": [["getByLabel", "Password"], ["fill", "x"]]}  -> {"id": 1, "ok": true, "value": ...}
-// The chain starts at the current page (or at the context with "on": "context"); every
-// step calls a method of the previous result and awaits it. {"$re": "text", "flags": "i"}
-// in an argument becomes a RegExp; the source of a function given to evaluate* is run as one; {"$locator": "css"} becomes page.locator(css). {"newPage": {viewport, locale}} opens a fresh page.
+// The chain starts at the current page; every step calls a method of the previous result
+// and awaits it (or reads a property such as page.keyboard). The source of a function given
+// to evaluate* runs as that function; {"$locator": "css"} as an argument becomes
+// page.locator(css). {"newPage": {viewport, locale}} opens a fresh page in a new context.
 // Errors: {"ok": false, "error": message}; the driver keeps running.
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
@@ -35,7 +36,6 @@ async function newPage({ viewport, locale } = {}) {
 function revive(arg) {
   if (Array.isArray(arg)) return arg.map(revive);
   if (arg && typeof arg === 'object') {
-    if ('$re' in arg) return new RegExp(arg.$re, arg.flags || '');
     if ('$locator' in arg) return page.locator(arg.$locator);
     return Object.fromEntries(Object.entries(arg).map(([k, v]) => [k, revive(v)]));
   }
@@ -45,7 +45,7 @@ function revive(arg) {
 async function run(msg) {
   if (msg.newPage !== undefined) { await newPage(msg.newPage); return null; }
   if (msg.consoleErrors) return consoleErrors.splice(0);
-  let target = msg.on === 'context' ? context : page;
+  let target = page;
   for (const [method, ...args] of msg.chain) {
     if (typeof target[method] !== 'function') {
       if (target[method] === undefined || args.length) throw new Error(`no method ${method}`);

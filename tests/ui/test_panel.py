@@ -5,13 +5,11 @@ Screenshots of each page land in tests/ui/artifacts/."""
 import json
 import smtplib
 import socket
-import subprocess
 import time
 
 import pytest
 
-from browser import BrowserError, re
-from conftest import ADMIN_PASSWORD, HERE, AdminApi
+from conftest import ADMIN_PASSWORD
 
 SECTIONS = ["overview", "accounts", "delivery", "certificate", "queue", "logs", "blocks", "system"]
 DELIVERY_TABS = ["general", "delivery", "relay", "security", "spf"]

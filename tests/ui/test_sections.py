@@ -1,7 +1,6 @@
 """Accounts and relay control through the panel, checked with real mail: an alias made in
 the browser delivers, a trusted network added in the browser relays without credentials."""
-from conftest import ADMIN_PASSWORD  # noqa: F401  (harness loaded by conftest)
-from test_panel import b_locator, confirm_dialog, go, relay_reply, sign_in, table_rows, wait_heading, wait_until
+from test_panel import b_locator, confirm_dialog, go, relay_reply, sign_in, wait_heading, wait_until
 
 
 def signed_in(b, d, hash_):
@@ -61,3 +60,29 @@ def test_trusted_list_lets_a_server_relay(admin_daemon, browser, shots):
     shots(b, "relay")
     wait_until(lambda: relay_reply(d, "127.0.0.6")[0] == 250, "the trusted server may relay")
     assert relay_reply(d, "127.0.0.7")[0] >= 500  # its neighbour still may not
+
+
+def test_overview_counts_rejects_by_reason(admin_daemon, browser):
+    d, b = admin_daemon, browser
+    for _ in range(2):
+        assert relay_reply(d, "127.0.0.3")[0] >= 500  # an outsider tries to relay
+    signed_in(b, d, "#/overview")
+    row = b.page(["locator", "#ov-rejects ~ table tbody tr"], ["first"], ["textContent"])
+    assert "5.7.1" in row and "2" in row
+
+
+def test_generate_certificate_confirmed_with_progress(admin_daemon, browser, shots):
+    d, b = admin_daemon, browser
+    before = d.api.get("/tls/certificate")["sha256"]
+    signed_in(b, d, "#/certificate")
+    button = ["getByRole", "button", {"name": "Generate a self-signed certificate"}]
+    b.page(button, ["click"])
+    # Cancelling changes nothing.
+    b.page(["locator", "dialog.confirm"], ["getByRole", "button", {"name": "Cancel"}], ["click"])
+    assert d.api.get("/tls/certificate")["sha256"] == before
+    b.page(button, ["click"])
+    confirm_dialog(b)
+    wait_until(lambda: d.api.get("/tls/certificate")["sha256"] != before, "a new certificate is in use")
+    after = d.api.get("/tls/certificate")["sha256"]
+    b.page(["locator", "dd", {"hasText": after}], ["waitFor"])
+    shots(b, "certificate")

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { t, useLang } from '../i18n.js';
-import { ErrorNote, Busy, confirmAction, ActionButton } from './feedback.jsx';
+import { ErrorNote, Busy, confirmAction } from './feedback.jsx';
 import { useLoad } from './useLoad.js';
 
 /**
@@ -118,4 +118,3 @@ export function ListPanel(props) {
   );
 }
 
-export { ActionButton };
