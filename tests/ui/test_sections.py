@@ -86,3 +86,26 @@ def test_generate_certificate_confirmed_with_progress(admin_daemon, browser, sho
     after = d.api.get("/tls/certificate")["sha256"]
     b.page(["locator", "dd", {"hasText": after}], ["waitFor"])
     shots(b, "certificate")
+
+
+def test_smart_host_password_is_write_only(admin_daemon, browser):
+    d, b = admin_daemon, browser
+    secret = d.api.secret("smart-host-pass-42")
+    signed_in(b, d, "#/delivery/delivery")
+    b.page(["getByLabel", "Delivery type"], ["selectOption", "smarthost"])
+    b.page(["locator", "#set-delivery-smarthost-host"], ["waitFor"])
+    b.page(["locator", "#set-delivery-smarthost-host"], ["fill", "127.0.0.1"])
+    b.page(["locator", "#set-delivery-smarthost-username"], ["fill", "relay-user"])
+    password = ["locator", "#set-delivery-smarthost-password"]
+    assert b.page(password, ["getAttribute", "placeholder"]) == "not set"
+    b.page(password, ["fill", secret])
+    form = ["locator", "form.settings", {"has": b_locator("#set-delivery-mode")}]
+    b.page(form, ["getByRole", "button", {"name": "Apply"}], ["click"])
+    b.page(form, ["getByText", "Saved.", {"exact": True}], ["waitFor"])
+    assert d.api.get("/settings")["secrets_set"]["delivery.smarthost_password"] is True
+    # The field is empty again and only says a password is stored; the page never holds it.
+    assert b.page(password, ["inputValue"]) == ""
+    assert b.page(password, ["getAttribute", "placeholder"]) == "stored; type to replace"
+    b.page(["reload"])
+    b.page(["locator", "#set-delivery-smarthost-password"], ["waitFor"])
+    assert secret not in b.page(["content"])
