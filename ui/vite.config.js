@@ -11,5 +11,8 @@ const routes = Object.entries(openapi.paths).flatMap(([path, ops]) =>
 export default defineConfig({
   define: { __API_ROUTES__: JSON.stringify(routes) },
   esbuild: { jsxFactory: 'h', jsxFragment: 'Fragment', jsxInject: "import { h, Fragment } from 'preact'" },
+  // `npm run dev`: API calls go to a running daemon's plain-HTTP loopback listener
+  // (admin.plain_http_listen), e.g. POSTERN_ADMIN_URL=http://127.0.0.1:2480.
+  server: { proxy: { '/api': process.env.POSTERN_ADMIN_URL || 'http://127.0.0.1:2480' } },
   build: { outDir: 'dist', emptyOutDir: true, modulePreload: { polyfill: false }, assetsInlineLimit: 0 },
 });
