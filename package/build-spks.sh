@@ -23,6 +23,8 @@
 #                         (survives a fresh clone, e.g. in CI)
 #   POSTERN_JOBS          parallel compile jobs (default: nproc)
 #   POSTERN_SKIP_DEPS=1   do not check/install build tools
+#   POSTERN_UI_DIST       built control panel to ship in share/ui (default: built now
+#                         by scripts/build-ui.sh into build/share/ui when npm exists)
 #   POSTERN_NO_COMPILE=1  repackage the programs already in build/cross/ARCH
 #                         (for work on the scripts while the sources do not build)
 set -euo pipefail
@@ -64,6 +66,13 @@ arch_facts() {  # sets debarch triplet toolchain platforms
   esac
 }
 for a in $arches; do arch_facts "$a"; done  # validate the list early
+
+# --- control panel (architecture-independent static files) ---------------------
+if [ -z "${POSTERN_UI_DIST:-}" ] && command -v npm >/dev/null; then
+  "$repo/scripts/build-ui.sh" "$build/share/ui" >/dev/null || die "control panel build failed"
+  POSTERN_UI_DIST="$build/share/ui"
+fi
+[ -n "${POSTERN_UI_DIST:-}" ] || note "no npm: packages ship without the control panel (placeholder page)"
 
 # --- version -------------------------------------------------------------------
 feature=$(sed -n 's/^project([^)]*VERSION[[:space:]]\{1,\}\([0-9][0-9.]*\).*/\1/p' "$repo/CMakeLists.txt" | head -n 1)
@@ -161,7 +170,7 @@ build_arch() {
   mkdir -p "$payload/ui"
   cp -p "$here/ui/config" "$payload/ui/config"
   cp -pr "$common/ui/images" "$payload/ui/"
-  # The admin applet's built files, once the top-level ui/ produces them.
+  # The admin applet's built files (scripts/build-ui.sh, once before the loop, or POSTERN_UI_DIST).
   if [ -n "${POSTERN_UI_DIST:-}" ]; then
     [ -d "$POSTERN_UI_DIST" ] || die "POSTERN_UI_DIST=$POSTERN_UI_DIST is not a directory"
     mkdir -p "$payload/share/ui"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test suite: unit tests (ctest),
-# end-to-end tests against the real daemon (pytest), then the package builds and their
-# tests. Exits non-zero if anything fails.
+# end-to-end tests against the real daemon (pytest), browser tests of the control panel,
+# then the package builds and their tests. Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -12,6 +12,10 @@ echo "== unit tests"
 
 echo "== end-to-end tests"
 /usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/e2e
+
+echo "== browser tests (control panel in headless chromium)"
+# Its own pytest run, like tests/package: tests/ui loads the e2e harness under its own name.
+/usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/ui
 
 echo "== sanitizers: unit and end-to-end tests again on an ASan + UBSan build"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOSTERN_SANITIZE=ON >/dev/null

@@ -449,3 +449,15 @@ def test_launcher_works_through_a_symlink_and_ignores_ld_library_path(spk, unpac
     assert r.returncode == 0, r.stderr
     assert "ld.so" not in r.stderr and "preload" not in r.stderr, r.stderr
     assert (tmp_path / "data" / "postern.db").is_file()
+
+
+def test_control_panel_is_shipped(spk):
+    """The browser applet (scripts/build-ui.sh) sits beside the program: share/ui/."""
+    index = spk.payload.get("share/ui/index.html")
+    assert index is not None, "share/ui/index.html missing: was the control panel built?"
+    html = index.decode()
+    assets = [name for name in spk.payload if name.startswith("share/ui/assets/")]
+    assert any(a.endswith(".js") for a in assets) and any(a.endswith(".css") for a in assets)
+    for a in assets:
+        assert a[len("share/ui"):] in html or a.endswith(".svg"), f"{a} not referenced by index.html"
+    assert "<script>" not in html and "style=" not in html  # CSP default-src 'self'
