@@ -4,9 +4,9 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsodium-dev
-            libspf2-dev nlohmann-json3-dev libcivetweb-dev libgtest-dev libunbound-dev)
+            libspf2-dev nlohmann-json3-dev libcivetweb-dev libgtest-dev libunbound-dev libgmime-3.0-dev)
 test_pkgs=(python3 python3-pytest python3-pytest-xdist swaks openssl iproute2 procps dnsmasq-base bind9-dnsutils
-           postfix sasl2-bin libsasl2-modules)
+           postfix sasl2-bin libsasl2-modules isync curl)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-build}" == test ]] && want+=("${test_pkgs[@]}")
