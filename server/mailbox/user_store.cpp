@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstdio>
 #include <set>
@@ -159,7 +160,8 @@ UserStore::UserStore(std::string maildir) : maildir_(std::move(maildir)) {
       "CREATE TABLE IF NOT EXISTS messages(mailbox INTEGER NOT NULL, uid INTEGER NOT NULL, base TEXT NOT NULL,"
       " file TEXT NOT NULL, flags TEXT NOT NULL, size INTEGER NOT NULL, internaldate INTEGER NOT NULL,"
       " modseq INTEGER NOT NULL, PRIMARY KEY(mailbox, uid)) WITHOUT ROWID;"
-      "CREATE INDEX IF NOT EXISTS messages_base ON messages(mailbox, base);");
+      "CREATE INDEX IF NOT EXISTS messages_base ON messages(mailbox, base);"
+      "CREATE INDEX IF NOT EXISTS messages_modseq ON messages(mailbox, modseq);");
   box("INBOX");
   for (const char* f : kSpecialFolders) {
     if (!is_dir(dir(f))) {
@@ -168,6 +170,17 @@ UserStore::UserStore(std::string maildir) : maildir_(std::move(maildir)) {
       subscribe(f, true);
     }
   }
+}
+
+store::Stmt& UserStore::stmt(const char* sql) {
+  auto& slot = statements_[sql];
+  if (!slot) slot = std::make_unique<store::Stmt>(db_->prepare(sql));
+  slot->reset();
+  return *slot;
+}
+
+void UserStore::release() {
+  for (auto& [sql, st] : statements_) st->reset();
 }
 
 std::string UserStore::dir(const std::string& name) const { return folder_dir(maildir_, name); }
@@ -186,12 +199,12 @@ uint32_t UserStore::next_uidvalidity() {
 
 UserStore::Box UserStore::box(const std::string& name) {
   if (name != "INBOX" && !is_dir(dir(name) + "/cur")) throw Refused("NONEXISTENT", "No such mailbox");
-  auto q = db_->prepare("SELECT id, uidvalidity, uidnext, modseq FROM mailboxes WHERE name=?");
+  auto& q = stmt("SELECT id, uidvalidity, uidnext, modseq FROM mailboxes WHERE name=?");
   q.bind(1, name);
   if (q.step()) return {q.integer(0), uint32_t(q.integer(1)), uint32_t(q.integer(2)), uint64_t(q.integer(3))};
   // A folder made by another program, or an index rebuilt from the files.
   Box b{0, next_uidvalidity(), 1, 1};
-  db_->prepare("INSERT INTO mailboxes(name, uidvalidity, uidnext, modseq) VALUES(?, ?, 1, 1)")
+  stmt("INSERT INTO mailboxes(name, uidvalidity, uidnext, modseq) VALUES(?, ?, 1, 1)")
       .bind(1, name)
       .bind(2, int64_t(b.uidvalidity))
       .run();
@@ -217,16 +230,16 @@ std::vector<std::string> UserStore::folders() {
   // Forget folders removed behind our back, so a new one of the same name gets a new UIDVALIDITY.
   std::set<std::string> present(out.begin(), out.end());
   std::vector<std::string> gone;
-  auto q = db_->prepare("SELECT name FROM mailboxes");
+  auto& q = stmt("SELECT name FROM mailboxes");
   while (q.step())
     if (!present.count(q.text(0))) gone.push_back(q.text(0));
   for (const auto& g : gone) {
-    auto b = db_->prepare("SELECT id FROM mailboxes WHERE name=?");
+    auto& b = stmt("SELECT id FROM mailboxes WHERE name=?");
     b.bind(1, g);
     if (!b.step()) continue;
     int64_t id = b.integer(0);
-    db_->prepare("DELETE FROM messages WHERE mailbox=?").bind(1, id).run();
-    db_->prepare("DELETE FROM mailboxes WHERE id=?").bind(1, id).run();
+    stmt("DELETE FROM messages WHERE mailbox=?").bind(1, id).run();
+    stmt("DELETE FROM mailboxes WHERE id=?").bind(1, id).run();
   }
   return out;
 }
@@ -237,7 +250,7 @@ void UserStore::create(const std::string& name) {
   if (exists(name)) throw Refused("ALREADYEXISTS", "Mailbox already exists");
   // Parents are implicit in Maildir++; create the folder itself only.
   store::ensure_maildir(dir(name));
-  db_->prepare("DELETE FROM mailboxes WHERE name=?").bind(1, name).run();
+  stmt("DELETE FROM mailboxes WHERE name=?").bind(1, name).run();
   box(name);
 }
 
@@ -250,8 +263,8 @@ void UserStore::remove(const std::string& name) {
   for (const auto& f : list_dir(d)) ::unlink((d + "/" + f).c_str());
   for (const char* sub : {"/cur", "/new", "/tmp"}) ::rmdir((d + sub).c_str());
   if (::rmdir(d.c_str()) != 0 && errno != ENOENT) fail("remove " + d);
-  db_->prepare("DELETE FROM messages WHERE mailbox=?").bind(1, b.id).run();
-  db_->prepare("DELETE FROM mailboxes WHERE id=?").bind(1, b.id).run();
+  stmt("DELETE FROM messages WHERE mailbox=?").bind(1, b.id).run();
+  stmt("DELETE FROM mailboxes WHERE id=?").bind(1, b.id).run();
   seen_mtimes_.erase(name);
 }
 
@@ -274,26 +287,31 @@ void UserStore::rename(const std::string& from, const std::string& to) {
   for (const auto& f : moving) {
     std::string target = to + f.substr(from.size());
     if (::rename(dir(f).c_str(), dir(target).c_str()) != 0) fail("rename " + dir(f));
-    db_->prepare("UPDATE mailboxes SET name=? WHERE name=?").bind(1, target).bind(2, f).run();
+    stmt("UPDATE mailboxes SET name=? WHERE name=?").bind(1, target).bind(2, f).run();
     seen_mtimes_.erase(f);
   }
 }
 
 void UserStore::subscribe(const std::string& name, bool on) {
   if (on) box(name);
-  db_->prepare("UPDATE mailboxes SET subscribed=? WHERE name=?").bind(1, int64_t(on)).bind(2, name).run();
+  stmt("UPDATE mailboxes SET subscribed=? WHERE name=?").bind(1, int64_t(on)).bind(2, name).run();
 }
 
 std::vector<std::string> UserStore::subscriptions() {
   std::vector<std::string> out;
-  auto q = db_->prepare("SELECT name FROM mailboxes WHERE subscribed=1 ORDER BY name");
+  auto& q = stmt("SELECT name FROM mailboxes WHERE subscribed=1 ORDER BY name");
   while (q.step()) out.push_back(q.text(0));
   return out;
 }
 
-bool UserStore::sync(const std::string& name) {
+bool UserStore::sync(const std::string& name, bool force) {
   Box b = box(name);
   std::string d = dir(name);
+  using namespace std::chrono;
+  int64_t now_ms = duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+  auto last = last_scan_ms_.find(name);
+  if (!force && last != last_scan_ms_.end() && now_ms - last->second < 1000) return false;
+  last_scan_ms_[name] = now_ms;
   int64_t new_m = mtime_ns(d + "/new"), cur_m = mtime_ns(d + "/cur");
   auto seen = seen_mtimes_.find(name);
   if (seen != seen_mtimes_.end() && seen->second == std::make_pair(new_m, cur_m)) return false;
@@ -310,7 +328,7 @@ bool UserStore::sync(const std::string& name) {
   };
   std::map<std::string, Row> rows;
   {
-    auto q = db_->prepare("SELECT uid, base, file, flags FROM messages WHERE mailbox=?");
+    auto& q = stmt("SELECT uid, base, file, flags FROM messages WHERE mailbox=?");
     q.bind(1, b.id);
     while (q.step()) rows[q.text(1)] = {uint32_t(q.integer(0)), q.text(2), q.text(3)};
   }
@@ -333,7 +351,7 @@ bool UserStore::sync(const std::string& name) {
     if (it->second.file != f) {
       // Renamed by another program: its flags may have changed.
       std::string flags = merge_file_flags(it->second.flags, letters_of(f));
-      db_->prepare("UPDATE messages SET file=?, flags=?, modseq=? WHERE mailbox=? AND uid=?")
+      stmt("UPDATE messages SET file=?, flags=?, modseq=? WHERE mailbox=? AND uid=?")
           .bind(1, f)
           .bind(2, flags)
           .bind(3, int64_t(++modseq))
@@ -345,7 +363,7 @@ bool UserStore::sync(const std::string& name) {
   }
   for (const auto& [base, row] : rows) {
     if (row.present) continue;
-    db_->prepare("DELETE FROM messages WHERE mailbox=? AND uid=?").bind(1, b.id).bind(2, int64_t(row.uid)).run();
+    stmt("DELETE FROM messages WHERE mailbox=? AND uid=?").bind(1, b.id).bind(2, int64_t(row.uid)).run();
     changed = true;
   }
   std::sort(fresh.begin(), fresh.end(), [](const Fresh& a, const Fresh& b) {
@@ -354,7 +372,7 @@ bool UserStore::sync(const std::string& name) {
   uint32_t uidnext = b.uidnext;
   for (const auto& f : fresh) {
     std::string path = d + "/cur/" + f.file;
-    db_->prepare(
+    stmt(
            "INSERT INTO messages(mailbox, uid, base, file, flags, size, internaldate, modseq) VALUES(?,?,?,?,?,?,?,?)")
         .bind(1, b.id)
         .bind(2, int64_t(uidnext++))
@@ -368,7 +386,7 @@ bool UserStore::sync(const std::string& name) {
     changed = true;
   }
   if (changed)
-    db_->prepare("UPDATE mailboxes SET uidnext=?, modseq=? WHERE id=?")
+    stmt("UPDATE mailboxes SET uidnext=?, modseq=? WHERE id=?")
         .bind(1, int64_t(uidnext))
         .bind(2, int64_t(modseq))
         .bind(3, b.id)
@@ -392,7 +410,7 @@ MailboxStatus UserStore::status(const std::string& name) {
   s.uidvalidity = b.uidvalidity;
   s.uidnext = b.uidnext;
   s.highest_modseq = b.modseq;
-  auto q = db_->prepare(
+  auto& q = stmt(
       "SELECT count(*), sum(CASE WHEN (' ' || flags || ' ') LIKE '% \\Seen %' THEN 0 ELSE 1 END) FROM messages WHERE mailbox=?");
   q.bind(1, b.id);
   if (q.step()) {
@@ -405,11 +423,37 @@ MailboxStatus UserStore::status(const std::string& name) {
 std::vector<MessageInfo> UserStore::messages(const std::string& name) {
   Box b = box(name);
   std::vector<MessageInfo> out;
-  auto q = db_->prepare("SELECT uid, flags, size, internaldate, modseq, file FROM messages WHERE mailbox=? ORDER BY uid");
+  auto& q = stmt("SELECT uid, flags, size, internaldate, modseq, file FROM messages WHERE mailbox=? ORDER BY uid");
   q.bind(1, b.id);
   while (q.step())
     out.push_back({uint32_t(q.integer(0)), q.text(1), uint64_t(q.integer(2)), q.integer(3), uint64_t(q.integer(4)), q.text(5)});
   return out;
+}
+
+std::optional<MessageInfo> UserStore::message(const std::string& name, uint32_t uid) {
+  Box b = box(name);
+  auto& q = stmt("SELECT uid, flags, size, internaldate, modseq, file FROM messages WHERE mailbox=? AND uid=?");
+  q.bind(1, b.id).bind(2, int64_t(uid));
+  if (!q.step()) return std::nullopt;
+  return MessageInfo{uint32_t(q.integer(0)), q.text(1), uint64_t(q.integer(2)), q.integer(3), uint64_t(q.integer(4)), q.text(5)};
+}
+
+std::vector<MessageInfo> UserStore::changed_since(const std::string& name, uint64_t modseq) {
+  Box b = box(name);
+  std::vector<MessageInfo> out;
+  auto& q = stmt(
+      "SELECT uid, flags, size, internaldate, modseq, file FROM messages WHERE mailbox=? AND modseq>? ORDER BY uid");
+  q.bind(1, b.id).bind(2, int64_t(modseq));
+  while (q.step())
+    out.push_back({uint32_t(q.integer(0)), q.text(1), uint64_t(q.integer(2)), q.integer(3), uint64_t(q.integer(4)), q.text(5)});
+  return out;
+}
+
+uint32_t UserStore::count_up_to(const std::string& name, uint32_t uid) {
+  Box b = box(name);
+  auto& q = stmt("SELECT count(*) FROM messages WHERE mailbox=? AND uid<=?");
+  q.bind(1, b.id).bind(2, int64_t(uid));
+  return q.step() ? uint32_t(q.integer(0)) : 0;
 }
 
 std::string UserStore::message_path(const std::string& name, const MessageInfo& m) const {
@@ -419,7 +463,7 @@ std::string UserStore::message_path(const std::string& name, const MessageInfo& 
 std::optional<std::string> UserStore::set_flags(const std::string& name, uint32_t uid, const std::string& flags,
                                                 std::string* file_out) {
   Box b = box(name);
-  auto q = db_->prepare("SELECT base, file, flags FROM messages WHERE mailbox=? AND uid=?");
+  auto& q = stmt("SELECT base, file, flags FROM messages WHERE mailbox=? AND uid=?");
   q.bind(1, b.id).bind(2, int64_t(uid));
   if (!q.step()) return std::nullopt;
   std::string base = q.text(0), file = q.text(1), old = q.text(2);
@@ -434,8 +478,8 @@ std::optional<std::string> UserStore::set_flags(const std::string& name, uint32_
     }
   }
   store::Transaction tx(*db_);
-  db_->prepare("UPDATE mailboxes SET modseq=modseq+1 WHERE id=?").bind(1, b.id).run();
-  db_->prepare("UPDATE messages SET file=?, flags=?, modseq=? WHERE mailbox=? AND uid=?")
+  stmt("UPDATE mailboxes SET modseq=modseq+1 WHERE id=?").bind(1, b.id).run();
+  stmt("UPDATE messages SET file=?, flags=?, modseq=? WHERE mailbox=? AND uid=?")
       .bind(1, target)
       .bind(2, flags)
       .bind(3, int64_t(b.modseq + 1))
@@ -452,13 +496,13 @@ void UserStore::expunge(const std::string& name, const std::vector<uint32_t>& ui
   std::string d = dir(name) + "/cur/";
   store::Transaction tx(*db_);
   for (uint32_t uid : uids) {
-    auto q = db_->prepare("SELECT file FROM messages WHERE mailbox=? AND uid=?");
+    auto& q = stmt("SELECT file FROM messages WHERE mailbox=? AND uid=?");
     q.bind(1, b.id).bind(2, int64_t(uid));
     if (!q.step()) continue;
     if (::unlink((d + q.text(0)).c_str()) != 0 && errno != ENOENT) fail("unlink " + q.text(0));
-    db_->prepare("DELETE FROM messages WHERE mailbox=? AND uid=?").bind(1, b.id).bind(2, int64_t(uid)).run();
+    stmt("DELETE FROM messages WHERE mailbox=? AND uid=?").bind(1, b.id).bind(2, int64_t(uid)).run();
   }
-  db_->prepare("UPDATE mailboxes SET modseq=modseq+1 WHERE id=?").bind(1, b.id).run();
+  stmt("UPDATE mailboxes SET modseq=modseq+1 WHERE id=?").bind(1, b.id).run();
   tx.commit();
 }
 
@@ -472,8 +516,8 @@ uint32_t UserStore::append(const std::string& name, std::string_view data, const
     ::utimes((d + "/new/" + file).c_str(), times);
   }
   seen_mtimes_.erase(name);
-  sync(name);
-  auto q = db_->prepare("SELECT uid FROM messages WHERE mailbox=(SELECT id FROM mailboxes WHERE name=?) AND base=?");
+  sync(name, true);
+  auto& q = stmt("SELECT uid FROM messages WHERE mailbox=(SELECT id FROM mailboxes WHERE name=?) AND base=?");
   q.bind(1, name).bind(2, file);
   if (!q.step()) throw std::runtime_error("appended message vanished");
   uint32_t uid = uint32_t(q.integer(0));
@@ -491,7 +535,7 @@ CopyResult UserStore::copy(const std::string& from, const std::vector<uint32_t>&
   uint32_t uidnext = dst.uidnext;
   uint64_t modseq = dst.modseq;
   for (uint32_t uid : uids) {
-    auto q = db_->prepare("SELECT file, flags, size, internaldate FROM messages WHERE mailbox=? AND uid=?");
+    auto& q = stmt("SELECT file, flags, size, internaldate FROM messages WHERE mailbox=? AND uid=?");
     q.bind(1, src.id).bind(2, int64_t(uid));
     if (!q.step()) continue;
     std::string base = unique_base();
@@ -504,7 +548,7 @@ CopyResult UserStore::copy(const std::string& from, const std::vector<uint32_t>&
       struct timeval times[2] = {{q.integer(3), 0}, {q.integer(3), 0}};
       ::utimes((dd + target).c_str(), times);
     }
-    db_->prepare(
+    stmt(
            "INSERT INTO messages(mailbox, uid, base, file, flags, size, internaldate, modseq) VALUES(?,?,?,?,?,?,?,?)")
         .bind(1, dst.id)
         .bind(2, int64_t(uidnext))
@@ -517,7 +561,7 @@ CopyResult UserStore::copy(const std::string& from, const std::vector<uint32_t>&
         .run();
     res.uids.push_back({uid, uidnext++});
   }
-  db_->prepare("UPDATE mailboxes SET uidnext=?, modseq=? WHERE id=?")
+  stmt("UPDATE mailboxes SET uidnext=?, modseq=? WHERE id=?")
       .bind(1, int64_t(uidnext))
       .bind(2, int64_t(modseq))
       .bind(3, dst.id)

@@ -73,11 +73,22 @@ class UserStore {
   std::vector<std::string> subscriptions();
 
   // Reconciles the index with the files; true when anything changed. Cheap when the
-  // directories have not changed since the last look.
-  bool sync(const std::string& name);
+  // directories have not changed since the last look. Unless `force`, a folder scanned less
+  // than a second ago is not scanned again: changes made through this store are in the index
+  // already, so only other programs' changes wait, for a second at most.
+  bool sync(const std::string& name, bool force = false);
   MailboxStatus status(const std::string& name);
   std::vector<MessageInfo> messages(const std::string& name);
+  std::optional<MessageInfo> message(const std::string& name, uint32_t uid);
+  uint64_t highest_modseq(const std::string& name) { return box(name).modseq; }
+  // Messages added or changed after `modseq` (what a session needs to catch up).
+  std::vector<MessageInfo> changed_since(const std::string& name, uint64_t modseq);
+  // How many messages have a UID up to `uid` (fewer than a session knows: some were expunged).
+  uint32_t count_up_to(const std::string& name, uint32_t uid);
   std::string message_path(const std::string& name, const MessageInfo& m) const;
+  // Ends the read transactions of cached statements left on a row, so the index's
+  // write-ahead log can be checkpointed; call after each command.
+  void release();
 
   // Sets the message's flags (canonicalized); returns the stored form, or nullopt when the
   // message is gone. The file is renamed (its name carries the flags): `file` gets the new name.
@@ -98,11 +109,15 @@ class UserStore {
   Box box(const std::string& name);  // throws Refused(NONEXISTENT)
   uint32_t next_uidvalidity();
   std::string dir(const std::string& name) const;
+  // A prepared statement kept for the store's lifetime (parsing SQL cost more than running it).
+  store::Stmt& stmt(const char* sql);
 
   std::string maildir_;
   std::unique_ptr<store::Db> db_;
+  std::map<const char*, std::unique_ptr<store::Stmt>> statements_;
   // Directory mtimes seen at the last sync, per folder; a sync with unchanged ones is skipped.
   std::map<std::string, std::pair<int64_t, int64_t>> seen_mtimes_;
+  std::map<std::string, int64_t> last_scan_ms_;
 };
 
 // Canonical flag list: known system flags with their standard case, sorted, no duplicates.

@@ -124,7 +124,9 @@ void Server::external_change(const std::string& user, const std::string& folder)
   auto store = it->second.lock();
   if (!store) return;
   try {
-    if (store->sync(folder)) changed(user, folder, nullptr);
+    bool any = store->sync(folder, true);
+    store->release();
+    if (any) changed(user, folder, nullptr);
   } catch (const std::exception& e) {
     log::write(log::Service::Daemon, "-", std::string("IMAP index sync failed for ") + user + ": " + e.what());
   }

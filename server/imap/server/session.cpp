@@ -124,6 +124,16 @@ void Session::check_timeout(long long now_ms) {
   if (closed()) return;
   long long limit = state_ == State::NotAuthenticated ? setup_.config->number("imap.login_timeout_s") * 1000 : kAutologoutMs;
   if (waiting_ == Waiting::Worker || fetch_) return;
+  // XXX: files dropped by other programs reach an IDLE session by this poll (every 10 s),
+  // not by inotify; Postern's own deliveries are announced at once through the notifier.
+  if (waiting_ == Waiting::Idle && now_ms - last_poll_ > 10000) {
+    last_poll_ = now_ms;
+    try {
+      report_changes(true, true);
+    } catch (const std::exception& e) {
+      log::write(log::Service::Daemon, setup_.log_id, std::string("IMAP IDLE poll failed: ") + e.what());
+    }
+  }
   if (now_ms - last_activity_ > limit) {
     untagged("BYE Autologout; idle for too long");
     close_after_flush();
@@ -148,6 +158,7 @@ void Session::handle_line(const std::string& wire) {
     log::write(log::Service::Daemon, setup_.log_id, std::string("IMAP ") + cmd->name + " failed: " + e.what());
     no(cmd->tag, "[SERVERBUG] Internal error; the details are in the server log");
   }
+  if (store_) store_->release();
   reader_.set_max_literal(max_literal());
 }
 
@@ -204,7 +215,7 @@ void Session::dispatch(Command& c) {
   if (!selected_cmd) return bad(c.tag, "Unknown command " + n);
   if (state_ != State::Selected) return bad(c.tag, "No mailbox selected");
   if (n == "CHECK") {
-    report_changes(true);
+    report_changes(true, true);
     return ok(c.tag, "CHECK completed");
   }
   if (n == "CLOSE") return cmd_close(c, true);
@@ -240,16 +251,23 @@ void Session::mailbox_changed() {
 
 void Session::notify_others() { server_.changed(user_, mailbox_, this); }
 
-void Session::report_changes(bool allow_expunge) {
+void Session::report_changes(bool allow_expunge, bool scan) {
   if (state_ != State::Selected) return;
   dirty_ = false;
-  store_->sync(mailbox_);
-  auto rows = store_->messages(mailbox_);
-  // Messages gone from the store.
-  size_t r = 0;
-  for (auto& e : view_) {
-    while (r < rows.size() && rows[r].uid < e.uid) ++r;
-    if (r >= rows.size() || rows[r].uid != e.uid) e.expunged = true;
+  if (scan && store_->sync(mailbox_)) notify_others();
+  uint64_t modseq = store_->highest_modseq(mailbox_);
+  uint32_t last = view_.empty() ? 0 : view_.back().uid;
+  size_t known = 0;
+  for (const auto& e : view_) known += !e.expunged;
+  // Expunges: fewer messages up to the last known UID than the view holds. Only then is the
+  // whole list compared; otherwise only what changed since the view's mod-sequence is read.
+  if (store_->count_up_to(mailbox_, last) != known) {
+    auto rows = store_->messages(mailbox_);
+    size_t r = 0;
+    for (auto& e : view_) {
+      while (r < rows.size() && rows[r].uid < e.uid) ++r;
+      if (r >= rows.size() || rows[r].uid != e.uid) e.expunged = true;
+    }
   }
   if (allow_expunge) {
     for (size_t i = view_.size(); i-- > 0;) {
@@ -258,21 +276,22 @@ void Session::report_changes(bool allow_expunge) {
       view_.erase(view_.begin() + long(i));
     }
   }
-  // Flag changes and new messages.
-  uint32_t last = view_.empty() ? 0 : view_.back().uid;
-  size_t v = 0;
+  if (modseq == known_modseq_) return;
   size_t before = view_.size();
-  for (const auto& row : rows) {
+  for (const auto& row : store_->changed_since(mailbox_, known_modseq_)) {
     if (row.uid > last) {
       view_.push_back({row.uid, row.flags});
       continue;
     }
-    while (v < view_.size() && view_[v].uid < row.uid) ++v;
-    if (v < view_.size() && view_[v].uid == row.uid && view_[v].flags != row.flags) {
-      view_[v].flags = row.flags;
-      untagged(std::to_string(v + 1) + " FETCH (UID " + std::to_string(row.uid) + " FLAGS (" + row.flags + "))");
+    auto it = std::lower_bound(view_.begin(), view_.end(), row.uid,
+                               [](const Entry& e, uint32_t uid) { return e.uid < uid; });
+    if (it != view_.end() && it->uid == row.uid && it->flags != row.flags) {
+      it->flags = row.flags;
+      untagged(std::to_string(it - view_.begin() + 1) + " FETCH (UID " + std::to_string(row.uid) + " FLAGS (" +
+               row.flags + "))");
     }
   }
+  known_modseq_ = modseq;
   if (view_.size() != before) {
     untagged(std::to_string(view_.size()) + " EXISTS");
     untagged("0 RECENT");

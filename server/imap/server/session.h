@@ -81,7 +81,9 @@ class Session : public Connection {
   bool in_lan() const;
   long long now() const;
   // Sends EXISTS / EXPUNGE / FETCH FLAGS for what changed since the client last heard.
-  void report_changes(bool allow_expunge);
+  // `scan` first looks at the files for changes by other programs (NOOP, IDLE, CHECK);
+  // changes by other sessions are in the index already.
+  void report_changes(bool allow_expunge, bool scan = false);
   void notify_others();
   std::optional<std::string> mailbox_arg(const Value& v, const std::string& tag);
   uint64_t max_literal() const;
@@ -147,7 +149,9 @@ class Session : public Connection {
   bool read_only_ = false;
   std::vector<Entry> view_;
   bool dirty_ = false;
+  uint64_t known_modseq_ = 0;  // the mailbox's mod-sequence the view reflects
   long long last_activity_;
+  long long last_poll_ = 0;
 
   struct FetchJob {
     std::string tag;

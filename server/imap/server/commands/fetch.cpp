@@ -34,14 +34,20 @@ void Session::continue_fetch() {
   bool need_rows = false;
   for (const auto& it : job.items)
     if (it.kind != FetchItem::Kind::Flags && it.kind != FetchItem::Kind::Uid) need_rows = true;
-  if (need_rows || set_seen) rows = store_->messages(mailbox_);
+  // A few messages are looked up one by one; a range, all at once.
+  bool one_by_one = job.indexes.size() - job.next <= 16;
+  if ((need_rows || set_seen) && !one_by_one) rows = store_->messages(mailbox_);
   bool seen_changed = false;
   while (job.next < job.indexes.size() && pending_output() < kHighWater) {
     size_t idx = job.indexes[job.next++];
     if (idx >= view_.size()) continue;
     Entry& e = view_[idx];
     mailbox::MessageInfo* row = nullptr;
-    if (!rows.empty()) {
+    std::optional<mailbox::MessageInfo> single;
+    if ((need_rows || set_seen) && one_by_one) {
+      single = store_->message(mailbox_, e.uid);
+      if (single) row = &*single;
+    } else if (!rows.empty()) {
       auto it = std::lower_bound(rows.begin(), rows.end(), e.uid,
                                  [](const mailbox::MessageInfo& m, uint32_t u) { return m.uid < u; });
       if (it != rows.end() && it->uid == e.uid) row = &*it;
@@ -120,6 +126,7 @@ void Session::continue_fetch() {
     send(out + ")\r\n");
   }
   if (seen_changed) notify_others();
+  store_->release();
   if (job.next < job.indexes.size()) {
     set_paused(true);  // more once the client has read this much
     return;

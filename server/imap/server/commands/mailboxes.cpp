@@ -120,7 +120,7 @@ void Session::cmd_status(Command& c) {
   auto name = mailbox_arg(c.args[0], c.tag);
   if (!name) return;
   if (!store_->exists(*name)) return no(c.tag, "[NONEXISTENT] No such mailbox");
-  store_->sync(*name);
+  store_->sync(*name, true);
   auto st = store_->status(*name);
   std::string out;
   for (const auto& item : c.args[1].items) {

@@ -14,6 +14,7 @@ void Session::deselect() {
   view_.clear();
   view_.shrink_to_fit();
   dirty_ = false;
+  known_modseq_ = 0;
 }
 
 void Session::cmd_select(Command& c, bool read_only) {
@@ -24,9 +25,10 @@ void Session::cmd_select(Command& c, bool read_only) {
   auto name = mailbox_arg(c.args[0], c.tag);
   if (!name) return;
   if (!store_->exists(*name)) return no(c.tag, "[NONEXISTENT] No such mailbox");
-  store_->sync(*name);
+  store_->sync(*name, true);
   auto rows = store_->messages(*name);
   auto st = store_->status(*name);
+  known_modseq_ = st.highest_modseq;
   mailbox_ = *name;
   read_only_ = read_only;
   state_ = State::Selected;
@@ -94,7 +96,7 @@ void Session::cmd_expunge(Command& c, bool uid) {
 }
 
 void Session::cmd_noop(Command& c) {
-  report_changes(true);
+  report_changes(true, true);
   ok(c.tag, "NOOP completed");
 }
 
@@ -103,7 +105,7 @@ void Session::cmd_idle(Command& c) {
   waiting_ = Waiting::Idle;
   waiting_tag_ = c.tag;
   send("+ idling\r\n");
-  report_changes(true);
+  report_changes(true, true);
 }
 
 void Session::idle_done(const std::string& line) {
