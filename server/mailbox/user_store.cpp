@@ -159,9 +159,19 @@ UserStore::UserStore(std::string maildir) : maildir_(std::move(maildir)) {
       " subscribed INTEGER NOT NULL DEFAULT 0);"
       "CREATE TABLE IF NOT EXISTS messages(mailbox INTEGER NOT NULL, uid INTEGER NOT NULL, base TEXT NOT NULL,"
       " file TEXT NOT NULL, flags TEXT NOT NULL, size INTEGER NOT NULL, internaldate INTEGER NOT NULL,"
-      " modseq INTEGER NOT NULL, PRIMARY KEY(mailbox, uid)) WITHOUT ROWID;"
+      " modseq INTEGER NOT NULL, envelope TEXT, body TEXT, bodystructure TEXT,"
+      " PRIMARY KEY(mailbox, uid)) WITHOUT ROWID;"
       "CREATE INDEX IF NOT EXISTS messages_base ON messages(mailbox, base);"
       "CREATE INDEX IF NOT EXISTS messages_modseq ON messages(mailbox, modseq);");
+  // Indexes made before the parsed-structure cache existed get its columns.
+  bool has_cache = false;
+  {
+    auto info = db_->prepare("PRAGMA table_info(messages)");
+    while (info.step()) has_cache |= info.text(1) == "envelope";
+  }
+  if (!has_cache)
+    db_->exec("ALTER TABLE messages ADD COLUMN envelope TEXT; ALTER TABLE messages ADD COLUMN body TEXT;"
+              "ALTER TABLE messages ADD COLUMN bodystructure TEXT;");
   box("INBOX");
   for (const char* f : kSpecialFolders) {
     if (!is_dir(dir(f))) {
@@ -173,10 +183,11 @@ UserStore::UserStore(std::string maildir) : maildir_(std::move(maildir)) {
 }
 
 store::Stmt& UserStore::stmt(const char* sql) {
-  auto& slot = statements_[sql];
-  if (!slot) slot = std::make_unique<store::Stmt>(db_->prepare(sql));
-  slot->reset();
-  return *slot;
+  auto it = statements_.find(sql);
+  if (it == statements_.end())
+    it = statements_.emplace(sql, std::make_unique<store::Stmt>(db_->prepare(sql))).first;
+  it->second->reset();
+  return *it->second;
 }
 
 void UserStore::release() {
@@ -436,6 +447,25 @@ std::optional<MessageInfo> UserStore::message(const std::string& name, uint32_t 
   q.bind(1, b.id).bind(2, int64_t(uid));
   if (!q.step()) return std::nullopt;
   return MessageInfo{uint32_t(q.integer(0)), q.text(1), uint64_t(q.integer(2)), q.integer(3), uint64_t(q.integer(4)), q.text(5)};
+}
+
+std::optional<UserStore::Parsed> UserStore::parsed(const std::string& name, uint32_t uid) {
+  Box b = box(name);
+  auto& q = stmt("SELECT envelope, body, bodystructure FROM messages WHERE mailbox=? AND uid=? AND envelope IS NOT NULL");
+  q.bind(1, b.id).bind(2, int64_t(uid));
+  if (!q.step()) return std::nullopt;
+  return Parsed{q.text(0), q.text(1), q.text(2)};
+}
+
+void UserStore::keep_parsed(const std::string& name, uint32_t uid, const Parsed& p) {
+  Box b = box(name);
+  stmt("UPDATE messages SET envelope=?, body=?, bodystructure=? WHERE mailbox=? AND uid=?")
+      .bind(1, p.envelope)
+      .bind(2, p.body)
+      .bind(3, p.body_structure)
+      .bind(4, b.id)
+      .bind(5, int64_t(uid))
+      .run();
 }
 
 std::vector<MessageInfo> UserStore::changed_since(const std::string& name, uint64_t modseq) {

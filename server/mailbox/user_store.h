@@ -80,6 +80,13 @@ class UserStore {
   MailboxStatus status(const std::string& name);
   std::vector<MessageInfo> messages(const std::string& name);
   std::optional<MessageInfo> message(const std::string& name, uint32_t uid);
+  // ENVELOPE, BODY and BODYSTRUCTURE texts computed once and kept in the index (a message
+  // never changes), as Dovecot's cache does: syncing clients ask for them again and again.
+  struct Parsed {
+    std::string envelope, body, body_structure;
+  };
+  std::optional<Parsed> parsed(const std::string& name, uint32_t uid);
+  void keep_parsed(const std::string& name, uint32_t uid, const Parsed& p);
   uint64_t highest_modseq(const std::string& name) { return box(name).modseq; }
   // Messages added or changed after `modseq` (what a session needs to catch up).
   std::vector<MessageInfo> changed_since(const std::string& name, uint64_t modseq);

@@ -157,6 +157,7 @@ void Session::handle_line(const std::string& wire) {
   } catch (const std::exception& e) {
     log::write(log::Service::Daemon, setup_.log_id, std::string("IMAP ") + cmd->name + " failed: " + e.what());
     no(cmd->tag, "[SERVERBUG] Internal error; the details are in the server log");
+    fetch_.reset();
   }
   if (store_) store_->release();
   reader_.set_max_literal(max_literal());

@@ -58,6 +58,17 @@ void Session::continue_fetch() {
       if (!view) view.emplace(mailbox::MessageView::load(store_->message_path(mailbox_, *row)));
       return *view;
     };
+    std::optional<mailbox::UserStore::Parsed> parsed;
+    auto structure = [&]() -> const mailbox::UserStore::Parsed& {
+      if (parsed) return *parsed;
+      parsed = store_->parsed(mailbox_, e.uid);
+      if (!parsed) {
+        parsed = mailbox::UserStore::Parsed{message().envelope(), message().body_structure(false),
+                                            message().body_structure(true)};
+        store_->keep_parsed(mailbox_, e.uid, *parsed);
+      }
+      return *parsed;
+    };
     std::string out = "* " + std::to_string(idx + 1) + " FETCH (";
     bool first = true;
     auto add = [&](const std::string& s) {
@@ -90,9 +101,9 @@ void Session::continue_fetch() {
             break;
           case K::InternalDate: add("INTERNALDATE \"" + format_date_time(row->internal_date) + "\""); break;
           case K::Size: add("RFC822.SIZE " + std::to_string(row->size)); break;
-          case K::Envelope: add("ENVELOPE " + message().envelope()); break;
-          case K::BodyStructure: add("BODYSTRUCTURE " + message().body_structure(true)); break;
-          case K::Body: add("BODY " + message().body_structure(false)); break;
+          case K::Envelope: add("ENVELOPE " + structure().envelope); break;
+          case K::BodyStructure: add("BODYSTRUCTURE " + structure().body_structure); break;
+          case K::Body: add("BODY " + structure().body); break;
           case K::Rfc822: add("RFC822 " + literal(message().content())); break;
           case K::Rfc822Header: {
             Section s;

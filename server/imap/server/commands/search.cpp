@@ -92,6 +92,22 @@ bool matches(const SearchKey& k, Candidate& m) {
   return false;
 }
 
+// Whether the key needs no more than flags, sequence numbers and UIDs, which the session's
+// view holds (up to date: changes are reported before SEARCH runs).
+bool view_is_enough(const SearchKey& k) {
+  using O = SearchKey::Op;
+  switch (k.op) {
+    case O::All: case O::Sequence: case O::Uid: case O::Flag: case O::NoFlag: case O::New: case O::Old: case O::Recent:
+      return true;
+    case O::And: case O::Or: case O::Not:
+      for (const auto& c : k.children)
+        if (!view_is_enough(c)) return false;
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 void Session::cmd_search(Command& c, bool uid) {
@@ -105,8 +121,23 @@ void Session::cmd_search(Command& c, bool uid) {
   std::string error;
   auto key = parse_search(c.args, from, error);
   if (!key) return bad(c.tag, "Invalid search: " + error);
-  auto rows = store_->messages(mailbox_);
   std::vector<uint32_t> hits;
+  uint32_t largest = view_.empty() ? 0 : view_.back().uid;
+  if (view_is_enough(*key)) {
+    for (size_t i = 0; i < view_.size(); ++i) {
+      if (view_[i].expunged) continue;
+      mailbox::MessageInfo info;
+      info.uid = view_[i].uid;
+      info.flags = view_[i].flags;
+      Candidate m{uint32_t(i + 1), info.uid, uint32_t(view_.size()), largest, &info, "", std::nullopt};
+      if (matches(*key, m)) hits.push_back(uid ? info.uid : uint32_t(i + 1));
+    }
+    std::string out = "SEARCH";
+    for (uint32_t h : hits) out += " " + std::to_string(h);
+    untagged(out);
+    return ok(c.tag, std::string(uid ? "UID SEARCH" : "SEARCH") + " completed");
+  }
+  auto rows = store_->messages(mailbox_);
   uint32_t largest_uid = view_.empty() ? 0 : view_.back().uid;
   size_t r = 0;
   for (size_t i = 0; i < view_.size(); ++i) {
