@@ -297,10 +297,8 @@ std::string MessageView::section(const imap::Section& s) {
     if (!cur) return "";
     auto [headers, body] = split_entity(serialize(cur));
     if (s.text == T::Mime) return to_crlf(headers);
-    if (s.text == T::Full) {
-      if (GMIME_IS_MESSAGE_PART(cur)) return to_crlf(body);
-      return to_crlf(body);
-    }
+    // A message/rfc822 part's body is the whole embedded message.
+    if (s.text == T::Full) return to_crlf(body);
     // HEADER / TEXT / HEADER.FIELDS of an embedded message.
     if (!GMIME_IS_MESSAGE_PART(cur)) return "";
     entity = to_crlf(body);

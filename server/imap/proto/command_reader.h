@@ -35,8 +35,6 @@ class CommandReader {
   const std::string& refused_tag() const { return refused_tag_; }
   uint64_t refused_size() const { return refused_size_; }
   bool refused_sync() const { return refused_sync_; }
-  bool in_literal() const { return literal_left_ > 0; }
-  size_t buffered() const { return cmd_.size(); }
 
  private:
   size_t max_line_;

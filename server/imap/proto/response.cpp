@@ -21,6 +21,4 @@ std::string quote(std::string_view s) {
   return out + "\"";
 }
 
-std::string nstring(const char* s) { return s ? quote(s) : "NIL"; }
-
 }  // namespace postern::imap

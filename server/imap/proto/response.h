@@ -1,5 +1,5 @@
-// Writing IMAP response values: strings as quoted strings when safe, literals otherwise,
-// NIL for absent values. Pure.
+// Writing IMAP response values: strings as quoted strings when safe, literals otherwise.
+// Pure.
 #pragma once
 #include <string>
 #include <string_view>
@@ -8,7 +8,6 @@ namespace postern::imap {
 
 // A quoted string, or a literal {n}\r\n... when the text has CR, LF, NUL, 8-bit bytes or is long.
 std::string quote(std::string_view s);
-std::string nstring(const char* s);  // NIL for nullptr
 std::string literal(std::string_view bytes);
 
 }  // namespace postern::imap

@@ -75,13 +75,4 @@ uint32_t SequenceSet::max_number() const {
   return m;
 }
 
-std::vector<uint32_t> SequenceSet::filter(const std::vector<uint32_t>& sorted) const {
-  std::vector<uint32_t> out;
-  if (sorted.empty()) return out;
-  uint32_t largest = sorted.back();
-  for (uint32_t n : sorted)
-    if (contains(n, largest)) out.push_back(n);
-  return out;
-}
-
 }  // namespace postern::imap

@@ -17,10 +17,8 @@ class SequenceSet {
   bool contains(uint32_t n, uint32_t largest) const;
   // Every number in 1..largest that is in the set, ascending, without duplicates.
   std::vector<uint32_t> expand(uint32_t largest) const;
-  // Members of `sorted` (ascending) that are in the set; '*' is the last of them.
   // The largest number written in the set ('*' not counted); 0 when there is none.
   uint32_t max_number() const;
-  std::vector<uint32_t> filter(const std::vector<uint32_t>& sorted) const;
 
  private:
   struct Range {
