@@ -4,12 +4,12 @@
 set -euo pipefail
 
 build_pkgs=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsodium-dev
-            libspf2-dev nlohmann-json3-dev libcivetweb-dev libgtest-dev libunbound-dev)
+            libspf2-dev nlohmann-json3-dev libcivetweb-dev libgtest-dev libunbound-dev libgmime-3.0-dev)
 # The control panel (ui/) builds with node and npm; Debian's only when none is installed.
 command -v node >/dev/null && command -v npm >/dev/null || build_pkgs+=(nodejs npm)
 test_pkgs=(python3 python3-pytest python3-pytest-xdist python3-spf python3-yaml python3-dnslib swaks openssl iproute2
            procps dnsmasq-base bind9-dnsutils postfix sasl2-bin libsasl2-modules clang libclang-rt-14-dev
-           chromium fonts-ipafont-gothic)
+           chromium fonts-ipafont-gothic isync curl)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-build}" == test ]] && want+=("${test_pkgs[@]}")

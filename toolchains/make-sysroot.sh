@@ -41,6 +41,8 @@ packages=(
   libc6-dev libstdc++-12-dev libgcc-12-dev
   libpoco-dev libssl-dev libsqlite3-dev libsodium-dev libspf2-dev
   nlohmann-json3-dev libcivetweb-dev libunbound-dev
+  # MIME parsing for IMAP (GMime pulls GLib/GObject/GIO, bundled by DT_NEEDED).
+  libgmime-3.0-dev
   # Mozilla's CA list, shipped in the package: the bundled OpenSSL looks for
   # certificates under Debian's paths, which DSM does not have.
   ca-certificates

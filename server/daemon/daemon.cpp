@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -28,6 +29,8 @@
 #include "daemon/spf_check.h"
 #include "delivery/local_agent.h"
 #include "delivery/remote_agent.h"
+#include "imap/server/server.h"
+#include "mailbox/notifier.h"
 #include "mail/address.h"
 #include "queue/dsn.h"
 #include "tls/client_context.h"
@@ -54,7 +57,7 @@ namespace postern::daemon {
 
 namespace {
 
-const char* kSmtpServices[] = {"smtp", "submission", "submissions"};
+const char* kServices[] = {"smtp", "submission", "submissions", "imap", "imaps"};
 
 std::string system_hostname() {
   char buf[256] = {};
@@ -113,7 +116,7 @@ class Server {
         relay_tables_(dir.main_db()),
         access_tables_(dir.main_db()),
         queue_(dir.queue()),
-        local_(dir.mail()),
+        local_(dir.mail(), &notifier_),
         verifier_(directory_),
         policy_(directory_, relay_tables_, access_tables_, dns_),
         stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
@@ -131,7 +134,12 @@ class Server {
                {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; }}),
         api_({admin_, [this] { return current(); },
               [this] { return webapi::LiveStatus{sessions_.active(), started_at_}; }}),
-        http_(api_) {
+        http_(api_),
+        imap_({verifier_, notifier_, dir.mail(), [this] { return current(); },
+               [this] {
+                 std::lock_guard<std::mutex> lock(mu_);
+                 return tls_;
+               }}) {
     policy_.add_check(spf_check(spf_));
   }
 
@@ -149,6 +157,7 @@ class Server {
     }
     start_admin_panel(*config_);
     runner_.start();
+    imap_.start();
     acceptor_.start();
     log::write(log::Service::Daemon, "-", "postern started, data folder " + dir_.root);
 
@@ -297,7 +306,7 @@ class Server {
   // Returns false when listeners were configured and none of them could be bound.
   bool apply_listeners(const config::Snapshot& cfg) {
     std::vector<net::Endpoint> eps;
-    for (const char* service : kSmtpServices)
+    for (const char* service : kServices)
       for (const auto& a : cfg.listeners(std::string(service) + ".listen")) eps.push_back({service, a});
     auto errors = acceptor_.update(eps);
     for (const auto& err : errors) log::write(log::Service::Daemon, "-", "cannot listen on " + err);
@@ -350,6 +359,7 @@ class Server {
   }
 
   void on_connection(int fd, const std::string& ip, const net::Endpoint& ep) {
+    if (ep.service == "imap" || ep.service == "imaps") return imap_.accept(fd, ip, ep.service == "imaps");
     auto cfg = current();
     if (!sessions_.try_enter(cfg->number("smtp.max_connections"))) {
       static const char busy[] = "421 4.7.0 Too many connections, try again later\r\n";
@@ -395,6 +405,7 @@ class Server {
     (void)!::write(stop_fd_, &one, sizeof one);
     acceptor_.stop();
     http_.stop();
+    imap_.stop();
     if (!sessions_.wait_idle(std::chrono::seconds(60))) {
       // Only a client stalling in the middle of a message can get here. Everything that was
       // acknowledged is committed, so leaving now loses nothing; waiting longer would let
@@ -417,6 +428,7 @@ class Server {
   store::RelayTables relay_tables_;
   store::AccessTables access_tables_;
   queue::QueueStore queue_;
+  mailbox::Notifier notifier_;
   delivery::LocalAgent local_;
   DnsService dns_;
   DnsNextHop resolver_{dns_};
@@ -429,11 +441,12 @@ class Server {
   delivery::RemoteAgent remote_;
   queue::Runner runner_;
   net::Acceptor acceptor_;
+  imap::Server imap_;
   SessionCounter sessions_;
   smtp::DataBudget data_budget_;
   // XXX: one thread per SMTP session (bounded by smtp.max_connections); reused across
-  // connections so a burst does not pay thread creation each time. IMAP will need an event
-  // loop instead, and SMTP can move onto it then.
+  // connections so a burst does not pay thread creation each time. IMAP runs on an event
+  // loop (imap::Server); SMTP can move onto one too.
   Poco::ThreadPool session_threads_{2, 5000, 20, 512 * 1024};
   std::mutex mu_;
   config::SnapshotPtr config_;
@@ -462,6 +475,12 @@ int serve(const std::string& data_dir) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  // Thousands of IMAP IDLE connections need as many descriptors: take the hard limit.
+  struct rlimit files;
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   // One malloc arena per session thread would grow RSS with every burst of connections;
   // a NAS with 512 MB cares more about that than about allocator contention.
   mallopt(M_ARENA_MAX, 2);

@@ -15,14 +15,21 @@ namespace postern::delivery {
 namespace {
 // Directories written by this worker thread since its last flush().
 thread_local std::set<std::string> unsynced_dirs;
+// Users who got mail since the last flush(), told to the notifier once it is durable.
+thread_local std::set<std::string> unnotified_users;
 }  // namespace
 
-LocalAgent::LocalAgent(std::string mail_root) : mail_root_(std::move(mail_root)), started_at_(std::time(nullptr)) {}
+LocalAgent::LocalAgent(std::string mail_root, mailbox::Notifier* notifier)
+    : mail_root_(std::move(mail_root)), started_at_(std::time(nullptr)), notifier_(notifier) {}
 
 void LocalAgent::flush() const {
   std::vector<std::string> dirs(unsynced_dirs.begin(), unsynced_dirs.end());
   unsynced_dirs.clear();
   for (const auto& d : dirs) util::fsync_dir(d);
+  std::set<std::string> users;
+  users.swap(unnotified_users);
+  if (notifier_)
+    for (const auto& u : users) notifier_->notify(u, "INBOX");
 }
 
 queue::Outcome LocalAgent::deliver(const queue::Envelope& env, const std::string& body) const {
@@ -42,6 +49,7 @@ queue::Outcome LocalAgent::deliver(const queue::Envelope& env, const std::string
     }
     store::deliver_to_maildir(maildir, prefix, body, false, copy);
     unsynced_dirs.insert(maildir + "/new");
+    unnotified_users.insert(env.mailbox);
     return {queue::Outcome::Delivered, "maildir=" + env.mailbox, "2.0.0", ""};
   } catch (const std::system_error& e) {
     // Disk full, permissions, I/O: all worth a retry once the admin has fixed it.
