@@ -1,31 +1,29 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test suite: unit tests (ctest),
-# end-to-end tests against the real daemon (pytest), browser tests of the control panel,
-# then the package builds and their tests. Exits non-zero if anything fails.
+# Installs what is missing, builds (with ASan + UBSan), and runs every test suite: unit
+# tests (ctest), end-to-end tests against the real daemon (pytest), browser tests of the
+# control panel, a short run of each fuzz target, then the package builds and their tests.
+# Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
-scripts/build.sh
+# Every suite runs on one AddressSanitizer + UBSan build (build-asan/): one native build
+# instead of two, and each memory or undefined-behaviour error fails the test that hit it.
+# UBSan stops at its first report; the e2e harness kills daemons with SIGKILL, so leak
+# checking is left to the unit tests.
+BUILD_DIR=build-asan scripts/build.sh -DPOSTERN_SANITIZE=ON
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export POSTERN_BIN="$PWD/build-asan/bin/postern"
 
-echo "== unit tests"
-(cd build && ctest -j"$(nproc)" --output-on-failure)
+echo "== unit tests (ASan + UBSan, LeakSanitizer)"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest -j"$(nproc)" --output-on-failure)
 
-echo "== end-to-end tests"
-/usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/e2e
+echo "== end-to-end tests (ASan + UBSan)"
+ASAN_OPTIONS=detect_leaks=0 /usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/e2e
 
 echo "== browser tests (control panel in headless chromium)"
 # Its own pytest run, like tests/package: tests/ui loads the e2e harness under its own name.
-/usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/ui
-
-echo "== sanitizers: unit and end-to-end tests again on an ASan + UBSan build"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPOSTERN_SANITIZE=ON >/dev/null
-cmake --build build-asan -j"$(nproc)"
-# UBSan stops at its first report so a test fails on it; the e2e harness kills daemons
-# with SIGKILL, so leak checking is left to the unit tests.
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest -j"$(nproc)" --output-on-failure)
-ASAN_OPTIONS=detect_leaks=0 POSTERN_BIN="$PWD/build-asan/bin/postern" \
-  /usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/e2e
+ASAN_OPTIONS=detect_leaks=0 /usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:cacheprovider tests/ui
+unset POSTERN_BIN
 
 echo "== fuzzing: each parser target for a short run (tests/fuzz/run.sh runs them longer)"
 tests/fuzz/run.sh "${POSTERN_FUZZ_SECONDS:-20}"

@@ -35,6 +35,8 @@ def test_a_database_path_that_is_a_directory_is_a_clear_error(daemon_factory):
     d = daemon_factory(start=False)
     d.add_domain("example.test")
     (d.data_dir / "queue").mkdir(exist_ok=True)
+    for leftover in (d.data_dir / "queue").glob("queue.db*"):  # the CLI may have made it
+        leftover.unlink()
     (d.data_dir / "queue" / "queue.db").mkdir()
     res = subprocess.run([str(BIN), "serve", "--data-dir", str(d.data_dir)], capture_output=True, text=True,
                          timeout=60)
