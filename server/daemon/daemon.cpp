@@ -130,7 +130,7 @@ class Server {
         admin_(settings_, directory_, relay_tables_, queue_, {dir.tls(), dir.logs()},
                {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; }}, {&access_tables_, &spf_cache_}),
         api_({admin_, [this] { return current(); },
-              [this] { return webapi::LiveStatus{sessions_.active(), started_at_}; }}),
+              [this] { return webapi::LiveStatus{sessions_.active(), started_at_, policy_.stats().snapshot()}; }}),
         http_(api_) {
     policy_.add_check(spf_check(spf_));
   }

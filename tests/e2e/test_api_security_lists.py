@@ -1,6 +1,6 @@
 """Admin API routes for the policy engine's state, against the real daemon and real SMTP
 clients: black and white lists (SEC-1), client blocks, the authentication-failure log with
-its "block this IP" (ACC-2) and the SPF cache (SPF-4). Every change made through the API is
+its "block this IP" (ACC-2), the SPF cache (SPF-4) and the policy refusals in /status. Every change made through the API is
 seen by the running daemon at the next connection.
 network.lan=127.0.0.2/32; 127.0.0.3 and up are outside hosts."""
 import re
@@ -27,6 +27,7 @@ def api_daemon(mailserver):
 def test_black_rule_refuses_the_client_until_deleted(api_daemon):
     d, api = api_daemon()
     assert greeting(d, "127.0.0.4")[0] == 220
+    assert api.get("/status")["policy_refusals"] == {}
     rule = api.post("/security-rules", {"list": "black", "type": "ip", "value": "127.0.0.4", "action": "reject"})
     assert {k: rule[k] for k in ("list", "type", "value", "action")} == \
         {"list": "black", "type": "ip", "value": "127.0.0.4", "action": "reject"}
@@ -35,6 +36,7 @@ def test_black_rule_refuses_the_client_until_deleted(api_daemon):
     code, text = greeting(d, "127.0.0.4")
     assert (code, text[4:9]) == (554, "5.7.1"), text
     assert greeting(d, "127.0.0.5")[0] == 220
+    assert api.get("/status")["policy_refusals"] == {"client.blacklist": 1}  # counted live, in memory
     api.delete(f"/security-rules/{rule['id']}")
     assert api.get("/security-rules") == []
     assert greeting(d, "127.0.0.4")[0] == 220
