@@ -51,6 +51,7 @@ Api::Api(ApiContext ctx) : ctx_(std::move(ctx)) {
   add_relay_routes(routes_, ctx_);
   add_queue_routes(routes_, ctx_);
   add_system_routes(routes_, ctx_);
+  add_security_routes(routes_, ctx_);
 }
 
 Response Api::handle(Request& req) {

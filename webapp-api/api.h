@@ -6,7 +6,9 @@
 // 409 for conflicts, 429 while a client is locked out of login, 500 for failures (logged).
 // Threading: handle() is called from CivetWeb's worker threads concurrently.
 #pragma once
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@ namespace postern::webapi {
 struct LiveStatus {
   long long smtp_sessions = 0;
   long long started_at = 0;
+  std::map<std::string, uint64_t> policy_refusals;  // policy::Stats, by reason since start
 };
 
 struct ApiContext {
@@ -58,6 +61,7 @@ void add_directory_routes(Routes& routes, ApiContext& ctx);
 void add_relay_routes(Routes& routes, ApiContext& ctx);
 void add_queue_routes(Routes& routes, ApiContext& ctx);
 void add_system_routes(Routes& routes, ApiContext& ctx);
+void add_security_routes(Routes& routes, ApiContext& ctx);
 
 // The body every 2xx answer without content of its own carries.
 nlohmann::json ok();

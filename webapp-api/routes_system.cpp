@@ -91,7 +91,8 @@ void add_system_routes(Routes& routes, ApiContext& ctx) {
               {"uptime_s", std::time(nullptr) - live.started_at},
               {"sent_per_hour", s.sent_per_hour},
               {"bounced_per_hour", s.bounced_per_hour},
-              {"rejects_24h", rejects}};
+              {"rejects_24h", rejects},
+              {"policy_refusals", live.policy_refusals}};
     return r;
   }});
   routes.push_back({"GET", "/api/v1/ports", [&ctx](Request&) {

@@ -3,7 +3,7 @@
 // status), validated here once for the command line and the JSON API alike. Callers never
 // touch SQL or the registry's rules directly.
 // Collaborators: config (registry, normalize, check_consistency), store (settings, directory,
-// relay tables), queue::QueueStore, policy::relay_validation, tls (certificate files), log files.
+// relay tables, access tables), queue::QueueStore, spf::Cache, log::parse_auth_failure, policy::relay_validation, tls (certificate files), log files.
 // Errors: bad input throws admin::Invalid naming the field; an item that does not exist throws
 // admin::NotFound; a conflict (duplicate, still in use) throws store::Refused; infrastructure
 // failures throw std::runtime_error. Nothing is written when a check fails.
@@ -18,7 +18,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "log/auth_log.h"
 #include "queue/queue_store.h"
+#include "spf/cache.h"
+#include "store/access_tables.h"
 #include "store/directory.h"
 #include "store/relay_tables.h"
 #include "store/settings_store.h"
@@ -77,6 +80,23 @@ struct Hooks {
   std::function<void()> certificate_changed;  // reload the TLS contexts
 };
 
+// The policy engine's stores the daemon (or the CLI) already holds open; shared, so a change
+// made here is seen by the running daemon at its next check.
+struct SecurityStores {
+  store::AccessTables* access = nullptr;
+  spf::Cache* spf_cache = nullptr;
+};
+
+struct SecurityRuleInput {
+  std::string list, type, value;
+  std::string action;  // empty: reject (blacklist) / none (whitelist)
+};
+
+struct AuthFailurePage {
+  std::vector<log::AuthFailure> entries;  // newest first
+  size_t total = 0;                       // failures in the current and the previous file
+};
+
 struct Paths {
   std::string tls_dir;  // the generated certificate's folder
   std::string log_dir;
@@ -85,7 +105,7 @@ struct Paths {
 class Admin {
  public:
   Admin(store::SettingsStore& settings, store::Directory& directory, store::RelayTables& relay,
-        queue::QueueStore& queue, Paths paths, Hooks hooks = {});
+        queue::QueueStore& queue, Paths paths, Hooks hooks = {}, SecurityStores security = {});
 
   // --- settings ---------------------------------------------------------------------
   // The effective value of every setting (secrets included: callers mask them).
@@ -131,6 +151,21 @@ class Admin {
   std::pair<std::vector<queue::Envelope>, std::string> queue_show(const std::string& id);
   void queue_change(const std::string& id, queue::QueueStore::Change what);
 
+  // --- black and white lists, client blocks, auth failures, SPF cache (security.cpp) ---
+  std::vector<store::AccessRow> security_rules();
+  // Validated like `postern access add`; the type "sender_domain" is accepted for "domain".
+  store::AccessRow add_security_rule(const SecurityRuleInput& in);
+  void remove_security_rule(int64_t id);
+  std::vector<store::ClientBlock> blocks();
+  // until: Unix seconds in the future, or 0 for "until lifted".
+  store::ClientBlock add_block(const std::string& ip, const std::string& reason, int64_t until);
+  void lift_block(const std::string& ip);
+  AuthFailurePage auth_failures(size_t offset, size_t limit);
+  // ACC-2's "block this IP": a blacklist rule (reject) for the address, like `postern authlog block`.
+  store::AccessRow blacklist_ip(const std::string& ip);
+  std::vector<spf::Cache::Entry> spf_cache();
+  int clear_spf_cache();
+
   // --- logs, certificate, status ----------------------------------------------------
   static const std::vector<std::string>& log_names();  // "smtp", "delivery", "auth", "daemon"
   LogPage read_log(const std::string& name, const std::string& filter, size_t offset, size_t limit);
@@ -142,6 +177,8 @@ class Admin {
 
  private:
   std::string hostname();
+  store::AccessTables& access();
+  spf::Cache& cache();
 
   store::SettingsStore& settings_;
   store::Directory& directory_;
@@ -149,6 +186,7 @@ class Admin {
   queue::QueueStore& queue_;
   Paths paths_;
   Hooks hooks_;
+  SecurityStores security_;
 };
 
 }  // namespace postern::admin

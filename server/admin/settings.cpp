@@ -22,9 +22,9 @@ std::string field_of(const std::string& message) {
 }  // namespace
 
 Admin::Admin(store::SettingsStore& settings, store::Directory& directory, store::RelayTables& relay,
-             queue::QueueStore& queue, Paths paths, Hooks hooks)
+             queue::QueueStore& queue, Paths paths, Hooks hooks, SecurityStores security)
     : settings_(settings), directory_(directory), relay_(relay), queue_(queue), paths_(std::move(paths)),
-      hooks_(std::move(hooks)) {}
+      hooks_(std::move(hooks)), security_(security) {}
 
 std::map<std::string, std::string> Admin::settings() { return config::Snapshot(settings_.load()).values(); }
 

@@ -15,6 +15,8 @@ AdminAccess::AdminAccess(const std::string& data_dir)
       directory(dir.main_db()),
       relay(dir.main_db()),
       queue(dir.queue()),
-      admin(settings, directory, relay, queue, {dir.tls(), dir.logs()}) {}
+      access(dir.main_db()),
+      spf_cache(dir.spf_cache()),
+      admin(settings, directory, relay, queue, {dir.tls(), dir.logs()}, {}, {&access, &spf_cache}) {}
 
 }  // namespace postern::cli

@@ -15,6 +15,8 @@ struct AdminAccess {
   store::Directory directory;
   store::RelayTables relay;
   queue::QueueStore queue;
+  store::AccessTables access;
+  spf::Cache spf_cache;
   admin::Admin admin;
 };
 

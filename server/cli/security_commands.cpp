@@ -1,17 +1,18 @@
 // `postern access`, `block` and `authlog`: the black and white lists (SEC-1), client blocks
 // (automatic ones from SEC-5 and ACC-3, and manual ones), and the authentication-failure
-// log (ACC-2). Values are validated by policy before they are stored; a running daemon
-// sees every change at its next connection or command.
+// log (ACC-2). Rules and blocks are validated and stored by the admin facade, the same
+// code the JSON API calls; a running daemon sees every change at its next connection or
+// command.
 #include <ctime>
 #include <deque>
 #include <fstream>
 #include <iostream>
 
+#include "cli/admin_access.h"
 #include "cli/cli.h"
 #include "config/registry.h"
 #include "daemon/data_dir.h"
 #include "log/auth_log.h"
-#include "policy/access_rules.h"
 #include "store/access_tables.h"
 #include "util/cidr.h"
 #include "util/strings.h"
@@ -57,24 +58,28 @@ std::optional<int64_t> parse_until(const std::string& text, int64_t now) {
   return std::nullopt;
 }
 
-std::optional<std::string> canonical_ip(const std::string& text) {
-  auto ip = util::IpAddress::parse(text);
-  if (!ip) return std::nullopt;
-  return ip->to_string();
+// The facade's "list must be black or white" becomes "access: --list must be black or white".
+int invalid(const char* verb, const admin::Invalid& e) {
+  std::string message = e.what();
+  if (!e.field.empty() && message.rfind(e.field + " ", 0) == 0) message = "--" + message;
+  return refused(std::string(verb) + ": " + message);
 }
 
-int add_block(const Args& args, const std::string& ip_text, const std::string& default_reason) {
-  auto ip = canonical_ip(ip_text);
-  if (!ip) return refused("block: '" + ip_text + "' is not an IP address");
-  auto now = int64_t(std::time(nullptr));
-  auto until = parse_until(option(args, "until"), now);
+int add_block(const Args& args, const std::string& ip, const std::string& default_reason) {
+  auto until = parse_until(option(args, "until"), int64_t(std::time(nullptr)));
   if (!until) return refused("block: --until must be never, a duration such as 4h or 2d, or a future UTC date such as 2026-12-01");
-  auto reason = option(args, "reason", default_reason);
-  if (reason.size() > 200) return refused("block: --reason must be at most 200 characters");
-  for (unsigned char c : reason)
-    if (c < 32 || c == 127) return refused("block: --reason must be one line of printable text");
-  open_access(args).block({*ip, reason, now, *until});
-  std::cout << "blocked " << *ip << " until " << utc(*until) << ": " << reason << "\n";
+  try {
+    auto block = AdminAccess(args.data_dir).admin.add_block(ip, option(args, "reason", default_reason), *until);
+    std::cout << "blocked " << block.ip << " until " << utc(block.expires_at) << ": " << block.reason << "\n";
+  } catch (const admin::Invalid& e) {
+    return invalid("block", e);
+  }
+  return 0;
+}
+
+int print_added(const store::AccessRow& row) {
+  std::cout << "added " << row.id << " " << row.list << " " << row.type << " " << row.value
+            << (row.list == "black" ? " " + row.action : std::string()) << "\n";
   return 0;
 }
 }  // namespace
@@ -93,27 +98,20 @@ int access_command(const Args& args) {
     return 0;
   }
   if (sub == "add" && args.words.size() == 2) {
-    auto list = policy::parse_access_list(option(args, "list"));
-    if (!list) return refused("access: --list must be black or white");
-    auto type = policy::parse_access_type(option(args, "type"));
-    if (!type) return refused("access: --type must be ip, cidr, sender, recipient or domain");
-    auto action = policy::parse_access_action(option(args, "action", "reject"));
-    if (!action) return refused("access: --action must be reject or discard");
-    if (*list == policy::AccessList::White && args.options.count("action"))
+    // Stricter than the API, which tolerates the panel's default action on whitelist rules.
+    if (option(args, "list") == "white" && args.options.count("action"))
       return refused("access: --action applies to blacklist rules only");
-    std::string error;
-    auto value = policy::normalize_access_value(*type, args.words[1], error);
-    if (!value) return refused("access: " + error);
-    store::AccessRow row{0, policy::name_of(*list), policy::name_of(*type), *value, policy::name_of(*action), 0};
-    auto id = open_access(args).add_rule(row);
-    std::cout << "added " << id << " " << row.list << " " << row.type << " " << row.value
-              << (*list == policy::AccessList::Black ? " " + row.action : std::string()) << "\n";
-    return 0;
+    try {
+      return print_added(AdminAccess(args.data_dir).admin.add_security_rule(
+          {option(args, "list"), option(args, "type"), args.words[1], option(args, "action")}));
+    } catch (const admin::Invalid& e) {
+      return invalid("access", e);
+    }
   }
   if (sub == "remove" && args.words.size() == 2) {
     long long id = 0;
     if (!util::parse_int(args.words[1], id) || id <= 0) return refused("access: ID must be a rule number from access list");
-    open_access(args).remove_rule(id);
+    AdminAccess(args.data_dir).admin.remove_security_rule(id);
     std::cout << "removed access rule " << id << "\n";
     return 0;
   }
@@ -131,10 +129,12 @@ int block_command(const Args& args) {
   }
   if (sub == "add" && args.words.size() == 2) return add_block(args, args.words[1], "blocked by the administrator");
   if (sub == "lift" && args.words.size() == 2) {
-    auto ip = canonical_ip(args.words[1]);
-    if (!ip) return refused("block: '" + args.words[1] + "' is not an IP address");
-    open_access(args).lift(*ip);
-    std::cout << "lifted block of " << *ip << "\n";
+    try {
+      AdminAccess(args.data_dir).admin.lift_block(args.words[1]);
+    } catch (const admin::Invalid& e) {
+      return invalid("block", e);
+    }
+    std::cout << "lifted block of " << util::IpAddress::parse(args.words[1])->to_string() << "\n";
     return 0;
   }
   return usage_error(usage);
@@ -144,12 +144,11 @@ int authlog_command(const Args& args) {
   const char* usage = "authlog [--limit N] | block IP";
   if (args.words.size() == 2 && args.words[0] == "block") {
     // ACC-2's action: the IP goes on the blacklist (reject), like `access add --list black --type ip`.
-    std::string error;
-    auto value = policy::normalize_access_value(policy::AccessType::Ip, args.words[1], error);
-    if (!value) return refused("authlog: " + error);
-    auto id = open_access(args).add_rule({0, "black", "ip", *value, "reject", 0});
-    std::cout << "added " << id << " black ip " << *value << " reject\n";
-    return 0;
+    try {
+      return print_added(AdminAccess(args.data_dir).admin.blacklist_ip(args.words[1]));
+    } catch (const admin::Invalid& e) {
+      return refused(std::string("authlog: ") + e.what());
+    }
   }
   if (!args.words.empty()) return usage_error(usage);
   long long limit = 50;

@@ -4,11 +4,11 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/admin_access.h"
 #include "cli/cli.h"
 #include "config/snapshot.h"
 #include "daemon/data_dir.h"
 #include "daemon/dns_service.h"
-#include "spf/cache.h"
 #include "spf/gate.h"
 #include "store/settings_store.h"
 
@@ -40,17 +40,17 @@ int spf_command(const Args& args) {
     return 0;
   }
   if (sub == "cache" && args.words.size() == 2) {
-    spf::Cache cache(dir.spf_cache());
+    AdminAccess access(args.data_dir);
     auto now = int64_t(std::time(nullptr));
     if (args.words[1] == "list") {
-      auto entries = cache.list(now);
+      auto entries = access.admin.spf_cache();
       for (const auto& e : entries)
         std::cout << e.ip << " " << e.domain << " " << spf::result_name(e.result) << " ttl=" << (e.expires - now) << "\n";
       std::cerr << entries.size() << " cached SPF result(s)\n";
       return 0;
     }
     if (args.words[1] == "clear") {
-      std::cout << "cleared " << cache.clear() << " cached SPF result(s)\n";
+      std::cout << "cleared " << access.admin.clear_spf_cache() << " cached SPF result(s)\n";
       return 0;
     }
   }

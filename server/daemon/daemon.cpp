@@ -131,9 +131,9 @@ class Server {
                 4),
         acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_),
         admin_(settings_, directory_, relay_tables_, queue_, {dir.tls(), dir.logs()},
-               {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; }}),
+               {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; }}, {&access_tables_, &spf_cache_}),
         api_({admin_, [this] { return current(); },
-              [this] { return webapi::LiveStatus{sessions_.active(), started_at_}; }}),
+              [this] { return webapi::LiveStatus{sessions_.active(), started_at_, policy_.stats().snapshot()}; }}),
         http_(api_),
         imap_({verifier_, notifier_, dir.mail(), [this] { return current(); },
                [this] {

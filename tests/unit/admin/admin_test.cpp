@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -19,12 +20,14 @@ std::string temp_dir() {
 
 struct Stores {
   explicit Stores(const std::string& dir)
-      : settings(dir + "/postern.db"), directory(dir + "/postern.db"), relay(dir + "/postern.db"), queue(dir + "/queue"),
-        admin(settings, directory, relay, queue, {dir + "/tls", dir + "/log"}) {}
+      : settings(dir + "/postern.db"), directory(dir + "/postern.db"), relay(dir + "/postern.db"), queue(dir + "/queue"), access(dir + "/postern.db"), spf_cache(dir + "/spf-cache.db"),
+        admin(settings, directory, relay, queue, {dir + "/tls", dir + "/log"}, {}, {&access, &spf_cache}) {}
   store::SettingsStore settings;
   store::Directory directory;
   store::RelayTables relay;
   queue::QueueStore queue;
+  store::AccessTables access;
+  spf::Cache spf_cache;
   admin::Admin admin;
 };
 
@@ -95,4 +98,59 @@ TEST(AdminDirectory, InvalidNamesTheFieldMissingIsNotFound) {
   EXPECT_THROW(s.admin.remove_user("nobody@example.test"), admin::NotFound);
   EXPECT_THROW(s.admin.add_domain("example.test"), store::Refused);
   EXPECT_THROW(s.admin.queue_change("NOSUCH", queue::QueueStore::Change::Hold), admin::NotFound);
+}
+
+TEST(AdminSecurity, RulesValidatedLikeTheCliWithThePanelsTypeName) {
+  Stores s(temp_dir());
+  EXPECT_EQ(field_of([&] { s.admin.add_security_rule({"grey", "ip", "192.0.2.1", ""}); }), "list");
+  EXPECT_EQ(field_of([&] { s.admin.add_security_rule({"black", "asn", "192.0.2.1", ""}); }), "type");
+  EXPECT_EQ(field_of([&] { s.admin.add_security_rule({"black", "ip", "192.0.2.300", ""}); }), "value");
+  EXPECT_EQ(field_of([&] { s.admin.add_security_rule({"black", "ip", "192.0.2.1", "bounce"}); }), "action");
+  EXPECT_EQ(field_of([&] { s.admin.add_security_rule({"white", "ip", "192.0.2.1", "discard"}); }), "action");
+  EXPECT_TRUE(s.admin.security_rules().empty());
+  auto rule = s.admin.add_security_rule({"black", "sender_domain", "Spam.TEST", "discard"});
+  EXPECT_EQ(rule.type, "domain");
+  EXPECT_EQ(rule.value, "spam.test");
+  auto white = s.admin.add_security_rule({"white", "ip", "192.0.2.1", "reject"});
+  EXPECT_EQ(s.admin.security_rules().size(), 2u);
+  EXPECT_THROW(s.admin.add_security_rule({"black", "domain", "spam.test", ""}), store::Refused);
+  s.admin.remove_security_rule(white.id);
+  EXPECT_THROW(s.admin.remove_security_rule(white.id), admin::NotFound);
+  EXPECT_EQ(field_of([&] { s.admin.blacklist_ip("not-an-ip"); }), "ip");
+  EXPECT_EQ(s.admin.blacklist_ip("2001:DB8::1").value, "2001:db8::1");
+}
+
+TEST(AdminSecurity, BlocksNeedAnAddressAFutureEndAndOneLineOfReason) {
+  Stores s(temp_dir());
+  auto now = int64_t(std::time(nullptr));
+  EXPECT_EQ(field_of([&] { s.admin.add_block("192.0.2.300", "", 0); }), "ip");
+  EXPECT_EQ(field_of([&] { s.admin.add_block("192.0.2.1", "", now - 10); }), "until");
+  EXPECT_EQ(field_of([&] { s.admin.add_block("192.0.2.1", "a\nb", 0); }), "reason");
+  EXPECT_TRUE(s.admin.blocks().empty());
+  auto b = s.admin.add_block("192.0.2.1", "", now + 60);
+  EXPECT_EQ(b.reason, "blocked by the administrator");
+  ASSERT_EQ(s.admin.blocks().size(), 1u);
+  EXPECT_EQ(s.admin.blocks()[0].expires_at, now + 60);
+  s.admin.lift_block("192.0.2.1");
+  EXPECT_THROW(s.admin.lift_block("192.0.2.1"), admin::NotFound);
+}
+
+TEST(AdminSecurity, AuthFailuresNewestFirstAcrossRotation) {
+  auto dir = temp_dir();
+  Stores s(dir);
+  std::system(("mkdir -p " + dir + "/log").c_str());
+  auto line = [](const char* time, const char* login) {
+    return std::string(time) + " S1 auth-failure protocol=smtp session=S1 ip=192.0.2.7 login=" + login +
+           " account=none mechanism=PLAIN reason=bad-credentials\n";
+  };
+  std::ofstream(dir + "/log/auth.log.1") << line("2026-11-26T10:00:00.000Z", "first") << "not a failure\n";
+  std::ofstream(dir + "/log/auth.log") << line("2026-11-26T11:00:00.000Z", "second") << line("2026-11-26T12:00:00.000Z", "third");
+  auto page = s.admin.auth_failures(0, 2);
+  EXPECT_EQ(page.total, 3u);
+  ASSERT_EQ(page.entries.size(), 2u);
+  EXPECT_EQ(page.entries[0].login, "third");
+  EXPECT_EQ(page.entries[1].login, "second");
+  EXPECT_EQ(page.entries[0].account, "");
+  EXPECT_EQ(s.admin.auth_failures(2, 2).entries.at(0).login, "first");
+  EXPECT_EQ(field_of([&] { s.admin.auth_failures(0, 0); }), "limit");
 }

@@ -16,7 +16,7 @@ using namespace postern;
 namespace {
 struct Fixture {
   Fixture() : dir(make_dir()), settings(dir + "/postern.db"), directory(dir + "/postern.db"), relay(dir + "/postern.db"),
-              queue(dir + "/queue"), admin(settings, directory, relay, queue, {dir + "/tls", dir + "/log"}),
+              queue(dir + "/queue"), access(dir + "/postern.db"), spf_cache(dir + "/spf-cache.db"), admin(settings, directory, relay, queue, {dir + "/tls", dir + "/log"}, {}, {&access, &spf_cache}),
               api({admin, [] { return std::make_shared<const config::Snapshot>(std::map<std::string, std::string>{}); },
                    [] { return webapi::LiveStatus{}; }}) {}
   static std::string make_dir() {
@@ -28,6 +28,8 @@ struct Fixture {
   store::Directory directory;
   store::RelayTables relay;
   queue::QueueStore queue;
+  store::AccessTables access;
+  spf::Cache spf_cache;
   admin::Admin admin;
   webapi::Api api;
 };
