@@ -1,6 +1,7 @@
 #include "json_body.h"
 
 #include "admin/admin.h"
+#include "util/strings.h"
 
 namespace postern::webapi {
 
@@ -58,6 +59,14 @@ std::optional<bool> JsonBody::boolean(const char* field) {
   if (!v) return std::nullopt;
   if (!v->is_boolean()) throw admin::Invalid(field, std::string(field) + " must be true or false");
   return v->get<bool>();
+}
+
+size_t query_number(const Request& req, const char* name, size_t fallback) {
+  auto it = req.query.find(name);
+  if (it == req.query.end()) return fallback;
+  long long n = 0;
+  if (!util::parse_int(it->second, n) || n < 0) throw admin::Invalid(name, std::string(name) + " must be a whole number");
+  return size_t(n);
 }
 
 }  // namespace postern::webapi

@@ -1,5 +1,5 @@
-// Strict reading of a JSON request body: it must be an object, every field must be known,
-// and every value must have the expected type. Any violation throws admin::Invalid naming
+// Strict reading of a JSON request body (it must be an object, every field must be known,
+// and every value must have the expected type) and of numeric query parameters. Any violation throws admin::Invalid naming
 // the field, which the API answers with 400 {"error", "field"}.
 // Threading: a value type, one per request.
 #pragma once
@@ -9,6 +9,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "http_types.h"
 
 namespace postern::webapi {
 
@@ -30,5 +32,8 @@ class JsonBody {
   const nlohmann::json* find(const char* field) const;
   nlohmann::json json_;
 };
+
+// A whole number >= 0 from the query string ("offset", "limit"), or `fallback` when absent.
+size_t query_number(const Request& req, const char* name, size_t fallback);
 
 }  // namespace postern::webapi

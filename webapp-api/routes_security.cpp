@@ -28,14 +28,6 @@ nlohmann::json rule_json(const store::AccessRow& r) {
 nlohmann::json block_json(const store::ClientBlock& b) {
   return {{"ip", b.ip}, {"reason", b.reason}, {"since", b.created_at}, {"until", b.expires_at}};
 }
-
-size_t query_number(const Request& req, const char* name, size_t fallback) {
-  auto it = req.query.find(name);
-  if (it == req.query.end()) return fallback;
-  long long n = 0;
-  if (!util::parse_int(it->second, n) || n < 0) throw admin::Invalid(name, std::string(name) + " must be a whole number");
-  return size_t(n);
-}
 }  // namespace
 
 void add_security_routes(Routes& routes, ApiContext& ctx) {

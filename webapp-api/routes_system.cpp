@@ -14,14 +14,6 @@ nlohmann::json certificate_json(const tls::CertificateInfo& c) {
           {"sha256", c.sha256},         {"self_signed", c.self_signed}, {"chain_length", c.chain_length}};
 }
 
-size_t query_number(const Request& req, const char* name, size_t fallback) {
-  auto it = req.query.find(name);
-  if (it == req.query.end()) return fallback;
-  long long n = 0;
-  if (!util::parse_int(it->second, n) || n < 0) throw admin::Invalid(name, std::string(name) + " must be a whole number");
-  return size_t(n);
-}
-
 // The standard port a router forwards to each service, as MailPlus's guidance shows it.
 struct PortAdvice {
   const char* service;

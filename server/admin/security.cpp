@@ -46,8 +46,10 @@ store::AccessRow Admin::add_security_rule(const SecurityRuleInput& in) {
   auto value = policy::normalize_access_value(*type, in.value, error);
   if (!value) throw Invalid("value", error);
   store::AccessRow row{0, policy::name_of(*list), policy::name_of(*type), *value, policy::name_of(*action), 0};
-  row.id = access().add_rule(row);
-  row.created_at = int64_t(std::time(nullptr));
+  auto id = access().add_rule(row);
+  for (const auto& stored : access().rules())
+    if (stored.id == id) return stored;  // with the store's created_at
+  row.id = id;
   return row;
 }
 
