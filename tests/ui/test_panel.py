@@ -274,6 +274,9 @@ def test_queue_hold_release_and_delete(admin_daemon, browser, shots):
 
 
 def test_auth_failure_log_and_block(admin_daemon, browser, shots):
+    """An SMTP AUTH failure from 127.0.0.5 on the submission port is listed under the
+    authentication failures (GET /auth-failures); "Block this IP" (confirmed) calls
+    POST /auth-failures/block and the next connection from 127.0.0.5 is refused."""
     d = admin_daemon
     with d.smtp("submission", source="127.0.0.5") as s:
         s.ehlo("client.test")
@@ -281,19 +284,24 @@ def test_auth_failure_log_and_block(admin_daemon, browser, shots):
         s.ehlo("client.test")
         with pytest.raises(smtplib.SMTPAuthenticationError):
             s.login("alice@example.test", "wrong-password-1")
+    d.wait_log("auth.log", r"ip=127\.0\.0\.5")
     b = browser
     b.new_page()
     sign_in(b, d)
     wait_heading(b, "Overview")
     go(b, "#/logs/auth")
-    b.page(["locator", "#log-lines li", {"hasText": "ip=127.0.0.5"}], ["first"], ["waitFor"])
+    row = ["locator", "#auth-failures tbody tr[data-ip='127.0.0.5']"]
+    b.page(row, ["first"], ["waitFor"])
+    text = b.page(row, ["first"], ["textContent"])
+    assert "alice@example.test" in text and "bad-credentials" in text and "LOGIN" in text
     shots(b, "auth-log")
-    from api import has_route
-    if not has_route("POST", "/blocks"):
-        # Documented gap: the API has no blocks route yet; the page says so.
-        b.page(["locator", "[data-not-available='logs.block']"], ["waitFor"])
-        pytest.skip("POST /blocks is not in webapp-api/openapi.json yet")
-    b.page(["locator", "#log-lines li", {"hasText": "ip=127.0.0.5"}], ["first"], ["getByRole", "button", {"name": "Block 127.0.0.5"}], ["click"])
+    b.page(row, ["first"], ["getByRole", "button", {"name": "Block 127.0.0.5"}], ["click"])
     confirm_dialog(b)
     b.page(["getByText", "127.0.0.5 is blocked."], ["waitFor"])
-    assert any(x["ip"] == "127.0.0.5" for x in d.api.get("/blocks"))
+    rules = d.api.get("/security-rules")
+    assert [(r["list"], r["type"], r["action"]) for r in rules if r["value"] == "127.0.0.5"] == [("black", "ip", "reject")]
+    # The next connection from 127.0.0.5 is refused; another address still gets in.
+    with socket.create_connection(("127.0.0.1", d.ports["submission"]), timeout=10, source_address=("127.0.0.5", 0)) as c:
+        assert c.makefile("rb").readline().startswith(b"554")
+    with socket.create_connection(("127.0.0.1", d.ports["submission"]), timeout=10, source_address=("127.0.0.6", 0)) as c:
+        assert c.makefile("rb").readline().startswith(b"220")

@@ -109,3 +109,62 @@ def test_smart_host_password_is_write_only(admin_daemon, browser):
     b.page(["reload"])
     b.page(["locator", "#set-delivery-smarthost-password"], ["waitFor"])
     assert secret not in b.page(["content"])
+
+
+def test_security_rules_white_has_no_action_and_blocks_lift(admin_daemon, browser, shots):
+    """A whitelist rule is sent without an action (the field is hidden) and listed with "—";
+    a blacklist domain rule shows its type label; an automatic block is lifted from Blocks."""
+    d, b = admin_daemon, browser
+    signed_in(b, d, "#/delivery/security")
+    b.page(["locator", "#seclists-list"], ["selectOption", "white"])
+    b.page(["locator", "#seclists-action"], ["waitFor", {"state": "detached"}])
+    b.page(["locator", "#seclists-type"], ["selectOption", "cidr"])
+    add(b, "seclists", {"value": "192.0.2.0/24"})
+    b.page(["locator", "#seclists-table tbody tr", {"hasText": "192.0.2.0/24"}], ["waitFor"])
+    row = b.page(["locator", "#seclists-table tbody tr", {"hasText": "192.0.2.0/24"}], ["textContent"])
+    assert "IP/netmask" in row and "—" in row
+    b.page(["locator", "#seclists-list"], ["selectOption", "black"])
+    b.page(["locator", "#seclists-type"], ["selectOption", "domain"])
+    b.page(["locator", "#seclists-action"], ["selectOption", "discard"])
+    add(b, "seclists", {"value": "spam.test"})
+    b.page(["locator", "#seclists-table tbody tr", {"hasText": "spam.test"}], ["waitFor"])
+    row = b.page(["locator", "#seclists-table tbody tr", {"hasText": "spam.test"}], ["textContent"])
+    assert "Sender domain" in row and "Discard" in row
+    rules = {r["value"]: r for r in d.api.get("/security-rules")}
+    assert (rules["192.0.2.0/24"]["list"], rules["192.0.2.0/24"]["type"], rules["192.0.2.0/24"]["action"]) == ("white", "cidr", None)
+    assert (rules["spam.test"]["type"], rules["spam.test"]["action"]) == ("domain", "discard")
+    shots(b, "security-rules")
+    # Blocks: listed with since/until, lifted after confirmation.
+    d.api.post("/blocks", {"ip": "198.51.100.7", "reason": "test"})
+    go(b, "#/blocks")
+    b.page(["locator", "#blocks-table tbody tr", {"hasText": "198.51.100.7"}], ["waitFor"])
+    assert "Until unblocked" in b.page(["locator", "#blocks-table tbody tr", {"hasText": "198.51.100.7"}], ["textContent"])
+    b.page(["getByRole", "button", {"name": "Delete 198.51.100.7"}], ["click"])
+    confirm_dialog(b)
+    b.page(["locator", "#blocks-table tbody tr", {"hasText": "198.51.100.7"}], ["waitFor", {"state": "detached"}])
+    assert "198.51.100.7" not in [x["ip"] for x in d.api.get("/blocks")]
+
+
+def test_spf_cache_listed_and_flushed(mailserver, browser, shots):
+    """The SPF cache shows ip, domain, result and expiry; Flush (confirmed) empties it."""
+    from admin_api import AdminApi, start_admin
+    from dns_server import DnsServer
+    from security_helpers import mail_rcpt
+    with DnsServer([("pass.test", "TXT", "v=spf1 ip4:127.0.0.10 -all")]) as dns:
+        d = start_admin(mailserver, dns__nameservers=dns.nameserver, spf__verify_mail_from="true")
+        d.url = f"http://127.0.0.1:{d.ports['admin_plain']}/"
+        d.api = AdminApi(d)
+        d.api.login()
+        assert mail_rcpt(d, "127.0.0.10", "someone@pass.test", "alice@example.test")[0][0] == 250
+        b = browser
+        signed_in(b, d, "#/delivery/spf")
+        row = ["locator", "#spfcache-table tbody tr", {"hasText": "pass.test"}]
+        b.page(row, ["waitFor"])
+        text = b.page(row, ["textContent"])
+        assert "127.0.0.10" in text and "pass" in text
+        shots(b, "spf-cache")
+        b.page(["locator", "#spf-flush"], ["click"])
+        confirm_dialog(b)
+        b.page(["getByText", "SPF cache flushed (1 removed)."], ["waitFor"])
+        b.page(row, ["waitFor", {"state": "detached"}])
+        assert d.api.get("/spf/cache") == []

@@ -10,7 +10,7 @@ import { useLoad } from './useLoad.js';
 /**
  * props: id, title, path (GET/POST), columns [{label, value(item)}], fields [{name, label,
  * type ('text'|'password'|'textarea'|'select'|'number'|'checkbox'), options [[value,label]],
- * help, required, toBody(value)}], deletePath(item), deleteText(item), extra(item, reload),
+ * help, required, toBody(value), when(draft): shown and sent only when true}], deletePath(item), deleteText(item), extra(item, reload),
  * intro, empty.
  */
 export function ListPanel(props) {
@@ -27,13 +27,14 @@ export function ListPanel(props) {
   const submit = async (e) => {
     e.preventDefault();
     setFieldErrors({}); setFormError(null);
-    const missing = fields.filter((f) => f.required && (draft[f.name] === '' || draft[f.name] === undefined));
+    const shown = fields.filter((f) => !f.when || f.when(draft));
+    const missing = shown.filter((f) => f.required && (draft[f.name] === '' || draft[f.name] === undefined));
     if (missing.length) {
       setFieldErrors(Object.fromEntries(missing.map((f) => [f.name, t('form.required')])));
       return;
     }
     const body = {};
-    for (const f of fields) {
+    for (const f of shown) {
       const v = draft[f.name];
       if (v === '' && !f.required) continue;
       body[f.name] = f.toBody ? f.toBody(v) : v;
@@ -88,7 +89,7 @@ export function ListPanel(props) {
       <form class="add" onSubmit={submit} noValidate aria-labelledby={id + '-add'}>
         <h3 id={id + '-add'}>{addLabel || t('common.add')}</h3>
         <div class="add-fields">
-          {fields.map((f) => {
+          {fields.filter((f) => !f.when || f.when(draft)).map((f) => {
             const fid = `${id}-${f.name}`;
             const err = fieldErrors[f.name];
             const aria = { id: fid, name: f.name, 'aria-invalid': err ? 'true' : 'false',

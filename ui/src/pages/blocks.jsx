@@ -1,7 +1,7 @@
 // Automatic blocks: addresses blocked for abuse (auth failures, connection policy) and
 // those blocked by hand, with the time they are lifted; unblock is confirmed. Expected
-// route shape (SEC/ACC): GET /blocks -> [{ip, reason, until}], POST /blocks {ip},
-// DELETE /blocks/{ip}. Says "not available yet" while openapi.json lacks GET /blocks.
+// route shape (SEC/ACC): GET /blocks -> [{ip, reason, since, until}] (until 0 = until lifted),
+// POST /blocks {ip}, DELETE /blocks/{ip} (lift). Says "not available yet" while openapi.json lacks GET /blocks.
 import { enc, hasRoute } from '../api.js';
 import { t, useLang, formatDate } from '../i18n.js';
 import { ListPanel } from '../components/listpanel.jsx';
@@ -16,6 +16,7 @@ export function Blocks() {
           columns={[
             { label: t('blocks.ip'), value: (b) => b.ip },
             { label: t('blocks.reason'), value: (b) => b.reason || '—' },
+            { label: t('blocks.since'), value: (b) => (b.since ? formatDate(b.since) : '—') },
             { label: t('blocks.until'), value: (b) => (b.until ? formatDate(b.until) : t('blocks.forever')) },
           ]}
           fields={[{ name: 'ip', label: t('blocks.ip'), required: true }]}

@@ -4,10 +4,10 @@
 // list), Security and SPF (their settings when the registry has them; lists and the SPF
 // cache when the API documents their routes).
 import { api, enc, hasRoute } from '../api.js';
-import { t, useLang } from '../i18n.js';
+import { t, useLang, formatDate, formatNumber } from '../i18n.js';
 import { SettingsForm, useSettings, keysWith } from '../components/settings.jsx';
 import { ListPanel } from '../components/listpanel.jsx';
-import { ErrorNote, Busy } from '../components/feedback.jsx';
+import { ErrorNote, Busy, confirmAction } from '../components/feedback.jsx';
 import { useLoad } from '../components/useLoad.js';
 import { useState } from 'preact/hooks';
 
@@ -123,21 +123,23 @@ function NotYet({ what }) {
 
 function SecurityLists() {
   useLang();
-  // Route shape expected from the API (SEC-1): GET/POST /security-rules, DELETE /security-rules/{id}.
+  // SEC-1: GET/POST /security-rules, DELETE /security-rules/{id}. Types are stored as ip, cidr,
+  // sender, recipient, domain; action (reject|discard) is for blacklist rules only (null on white).
   return (
     <ListPanel id="seclists" title={t('security.lists')} path="/security-rules" intro={t('security.listsIntro')}
       columns={[
         { label: t('security.list'), value: (r) => t('security.list.' + r.list) },
-        { label: t('security.type'), value: (r) => t('security.type.' + r.type) },
+        { label: t('security.type'), value: (r) => t('security.type.' + (r.type === 'sender_domain' ? 'domain' : r.type)) },
         { label: t('security.value'), value: (r) => r.value },
         { label: t('security.action'), value: (r) => (r.action ? t('security.action.' + r.action) : '—') },
       ]}
       fields={[
         { name: 'list', label: t('security.list'), type: 'select', initial: 'black', options: ['black', 'white'].map((v) => [v, t('security.list.' + v)]) },
         { name: 'type', label: t('security.type'), type: 'select', initial: 'ip',
-          options: ['ip', 'sender', 'recipient', 'sender_domain'].map((v) => [v, t('security.type.' + v)]) },
+          options: ['ip', 'cidr', 'sender', 'recipient', 'domain'].map((v) => [v, t('security.type.' + v)]) },
         { name: 'value', label: t('security.value'), required: true },
-        { name: 'action', label: t('security.action'), type: 'select', initial: 'reject', options: ['reject', 'discard'].map((v) => [v, t('security.action.' + v)]) },
+        { name: 'action', label: t('security.action'), type: 'select', initial: 'reject', options: ['reject', 'discard'].map((v) => [v, t('security.action.' + v)]),
+          when: (d) => d.list === 'black' },
       ]}
       deletePath={(r) => `/security-rules/${enc(r.id)}`} deleteText={(r) => t('security.delete', { name: r.value })} />
   );
@@ -157,17 +159,38 @@ function Security({ settings }) {
 
 function SpfCache() {
   useLang();
-  // Route shape expected from the API (SPF-4): GET /spf/cache -> [{domain, record, expires_at}].
+  // SPF-4: GET /spf/cache -> [{ip, domain, result, explanation, problem, expires_at}];
+  // DELETE /spf/cache flushes it -> {cleared}.
   const { data, error, reload } = useLoad(() => api('GET', '/spf/cache'));
+  const [note, setNote] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const canFlush = hasRoute('DELETE', '/spf/cache');
+  const flush = async () => {
+    if (!(await confirmAction(t('spf.flushConfirm'), t('spf.flush')))) return;
+    setNote(null); setActionError(null);
+    try {
+      const r = await api('DELETE', '/spf/cache');
+      setNote(t('spf.flushed', { count: formatNumber((r && r.cleared) || 0) }));
+      await reload();
+    } catch (err) { setActionError(err); }
+  };
   return (
     <section class="panel" aria-labelledby="spfcache-title">
       <h2 id="spfcache-title">{t('spf.cache')}</h2>
-      <button type="button" onClick={reload}>{t('common.refresh')}</button>
+      <div class="actions">
+        <button type="button" onClick={reload}>{t('common.refresh')}</button>
+        {canFlush ? <button type="button" class="danger" id="spf-flush" onClick={flush}>{t('spf.flush')}</button> : null}
+      </div>
       <ErrorNote error={error} />
+      <ErrorNote error={actionError} />
+      {note ? <p class="saved" role="status">{note}</p> : null}
       {!data ? <Busy label={t('common.loading')} /> : !data.length ? <p>{t('common.none')}</p> : (
-        <div class="table-wrap"><table>
-          <thead><tr><th scope="col">{t('spf.domain')}</th><th scope="col">{t('spf.record')}</th></tr></thead>
-          <tbody>{data.map((e) => <tr><td>{e.domain}</td><td><code>{e.record}</code></td></tr>)}</tbody>
+        <div class="table-wrap"><table id="spfcache-table">
+          <thead><tr><th scope="col">{t('spf.ip')}</th><th scope="col">{t('spf.domain')}</th>
+            <th scope="col">{t('spf.result')}</th><th scope="col">{t('spf.expires')}</th></tr></thead>
+          <tbody>{data.map((e) => <tr><td><code>{e.ip}</code></td><td>{e.domain}</td>
+            <td><code lang="en" title={e.explanation || e.problem || undefined}>{e.result}</code></td>
+            <td>{e.expires_at ? formatDate(e.expires_at) : '—'}</td></tr>)}</tbody>
         </table></div>
       )}
     </section>
