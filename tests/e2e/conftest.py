@@ -279,7 +279,23 @@ class Daemon:
         raise AssertionError("daemon did not reload its settings: " + self.log("postern.log")[-2000:])
 
 
-class RawClient:
+class SocketClient:
+    """A test client over `self.sock`, closed on leaving a `with` block."""
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class RawClient(SocketClient):
     def __init__(self, sock, reader):
         self.sock = sock
         self.reader = reader
@@ -331,17 +347,6 @@ class RawClient:
         except ConnectionResetError:
             return data
 
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 _seed_cert = {}

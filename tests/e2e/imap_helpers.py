@@ -6,7 +6,7 @@ import smtplib
 import socket
 import ssl
 
-from conftest import LAN_IP, OUTSIDE_IP, tls_context
+from conftest import LAN_IP, OUTSIDE_IP, SocketClient, tls_context
 
 ALICE = ("alice@example.test", "alice-secret-1")
 BOB = ("bob@example.test", "bob-secret-22")
@@ -45,7 +45,7 @@ def send_mail(d, to, subject="hello", body="Hello there.\r\n", sender="someone@e
         s.sendmail(sender, [to], msg.encode())
 
 
-class RawImap:
+class RawImap(SocketClient):
     """Byte-exact IMAP dialogue: send() a line, then read up to the tagged answer."""
 
     def __init__(self, d, source=LAN_IP, service="imap", tls=False):
@@ -84,15 +84,3 @@ class RawImap:
         lines = self.cmd("L1", f'LOGIN "{user[0]}" "{user[1]}"')
         assert lines[-1].startswith(b"L1 OK"), lines
         return lines
-
-    def close(self):
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
