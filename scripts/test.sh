@@ -12,6 +12,7 @@ scripts/deps.sh test
 # instead of two, and each memory or undefined-behaviour error fails the test that hit it.
 # UBSan stops at its first report; the e2e harness kills daemons with SIGKILL, so leak
 # checking is left to the unit tests.
+stage "build (ASan + UBSan)"
 BUILD_DIR=build-asan scripts/build.sh -DPOSTERN_SANITIZE=ON
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export POSTERN_BIN="$PWD/build-asan/bin/postern"
