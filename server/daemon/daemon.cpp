@@ -123,23 +123,25 @@ class Server {
         remote_(resolver_, relay_tables_, [this] { return current(); }, [this] { return client_tls(); }),
         runner_(queue_,
                 {{queue::Route::Local, {[this](const auto& envs, const std::string& b) { return local_.deliver_all(envs, b); },
-                                        [this] { local_.flush(); }}},
+                                        [this] { local_.flush(); },
+                                        {}}},
                  {queue::Route::Remote, {[this](const auto& envs, const std::string& b) { return remote_.deliver(envs, b); },
-                                         [this] { remote_.flush(); }}}},
+                                         {},
+                                         [this] { remote_.close_idle(); }}}},
                 [this](const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed,
                        const std::string& body, bool delayed) { bounce(first, failed, body, delayed); },
                 4),
         acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_),
-        admin_(settings_, directory_, relay_tables_, queue_, {dir.tls(), dir.logs()},
-               {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; }}, {&access_tables_, &spf_cache_}),
-        api_({admin_, [this] { return current(); },
-              [this] { return webapi::LiveStatus{sessions_.active(), started_at_, policy_.stats().snapshot()}; }}),
-        http_(api_),
         imap_({verifier_, notifier_, dir.mail(), [this] { return current(); },
                [this] {
                  std::lock_guard<std::mutex> lock(mu_);
                  return tls_;
-               }}) {
+               }}),
+        admin_(settings_, directory_, relay_tables_, queue_, {dir.tls(), dir.logs()},
+               {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; }}, {&access_tables_, &spf_cache_}),
+        api_({admin_, [this] { return current(); },
+              [this] { return webapi::LiveStatus{sessions_.active(), started_at_, policy_.stats().snapshot()}; }}),
+        http_(api_) {
     policy_.add_check(spf_check(spf_));
   }
 

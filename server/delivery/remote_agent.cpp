@@ -12,8 +12,8 @@ namespace postern::delivery {
 
 namespace {
 
-// Connections kept open between the messages of one runner task (connection reuse). Keyed
-// by everything that makes two hops interchangeable; closed by RemoteAgent::flush().
+// Connections kept open between messages (connection reuse). Keyed by everything that
+// makes two hops interchangeable; closed by RemoteAgent::close_idle().
 thread_local std::map<std::string, std::unique_ptr<smtp::ClientConnection>> open_connections;
 
 std::string connection_key(const smtp::Hop& h) {
@@ -240,7 +240,7 @@ std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queu
   return out;
 }
 
-void RemoteAgent::flush() { open_connections.clear(); }
+void RemoteAgent::close_idle() { open_connections.clear(); }
 
 std::vector<queue::Outcome> RemoteAgent::deliver(const std::vector<queue::Envelope>& envs, const std::string& body) {
   auto cfg = config_();

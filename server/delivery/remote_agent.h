@@ -27,10 +27,11 @@ class RemoteAgent {
   RemoteAgent(NextHopResolver& resolver, store::RelayTables& tables, ConfigSource config, TlsSource tls)
       : resolver_(resolver), tables_(tables), config_(std::move(config)), tls_(std::move(tls)) {}
 
-  // Connections stay open between the messages of one runner task (reuse); flush() closes
-  // this worker's, and the runner calls it at the end of each task.
+  // Connections stay open between messages, and between the tasks of one runner worker
+  // (reuse); close_idle() closes this worker's, and the runner calls it when the worker
+  // has had nothing to do for a moment.
   std::vector<queue::Outcome> deliver(const std::vector<queue::Envelope>& envs, const std::string& body);
-  void flush();
+  void close_idle();
 
  private:
   struct Target {

@@ -106,6 +106,8 @@ void Runner::schedule_loop() {
 }
 
 void Runner::worker_loop() {
+  constexpr auto kHoldIdle = std::chrono::seconds(2);
+  bool holding = false;  // this worker may hold what its last task left open
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     // Oldest first (tasks are appended in scan order), skipping destinations that already
@@ -116,7 +118,18 @@ void Runner::worker_loop() {
         return t.route == Route::Local || busy_destinations_[t.destination] < limit;
       });
     };
-    work_.wait(lock, [&] { return stopping_ || pick() != tasks_.end(); });
+    auto ready = [&] { return stopping_ || pick() != tasks_.end(); };
+    // What the last task left open (SMTP connections) is kept a moment for the next task,
+    // which under load usually goes to the same host, then released (like Postfix's
+    // connection cache, smtp_connection_cache_time_limit).
+    if (holding && !work_.wait_for(lock, kHoldIdle, ready)) {
+      lock.unlock();
+      for (const auto& [route, agent] : agents_)
+        if (agent.idle) agent.idle();
+      lock.lock();
+      holding = false;
+    }
+    work_.wait(lock, ready);
     // At stop, tasks not started yet stay in the queue for the next run.
     if (stopping_) return;
     auto it = pick();
@@ -125,6 +138,7 @@ void Runner::worker_loop() {
     ++busy_destinations_[task.destination];
     lock.unlock();
     run_task(task);
+    holding = true;
     lock.lock();
     if (--busy_destinations_[task.destination] == 0) busy_destinations_.erase(task.destination);
     for (const auto& msg : task.messages)

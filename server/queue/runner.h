@@ -33,10 +33,14 @@ using Agent = std::function<std::vector<Outcome>(const std::vector<Envelope>&, c
 // that postponed part of its durability work (one directory sync for a batch) finishes it
 // here. Throwing means nothing of the task is recorded; it is delivered again later.
 using AgentFlush = std::function<void()>;
+// Called on a worker that has run out of tasks, before it sleeps: an agent releases what it
+// kept for the next task (open SMTP connections, so a backlog reuses them across tasks).
+using AgentIdle = std::function<void()>;
 
 struct AgentEntry {
   Agent deliver;
   AgentFlush flush;  // may be empty
+  AgentIdle idle;    // may be empty
 };
 
 // Called once per message with the recipients that failed for good (before they leave the
