@@ -2,7 +2,7 @@
 // that an uploaded key belongs to its certificate. Private keys are read here only to compare
 // them, never returned.
 // Errors: describe_certificate_file throws std::runtime_error when the file cannot be read or
-// parsed; check_pem_pair returns the problem as text. Threading: pure functions.
+// parsed; prepare_pem_pair returns the problem as text. Threading: pure functions.
 #pragma once
 #include <optional>
 #include <string>

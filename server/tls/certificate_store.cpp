@@ -13,7 +13,6 @@ void CertificateStore::load(const std::string& cert_file, const std::string& key
   modern_ = modern;
   legacy_ = legacy;
   info_ = info;
-  cert_file_ = cert_file;
   min_version_ = min_version;
 }
 
@@ -30,11 +29,6 @@ ServerContextPtr CertificateStore::legacy() const {
 std::optional<CertificateInfo> CertificateStore::info() const {
   std::lock_guard<std::mutex> lock(mu_);
   return info_;
-}
-
-std::string CertificateStore::cert_file() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return cert_file_;
 }
 
 void CertificateStore::attach(SSL_CTX* ctx) {

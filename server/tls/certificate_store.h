@@ -26,7 +26,6 @@ class CertificateStore {
   ServerContextPtr modern() const;  // null until a load() succeeded
   ServerContextPtr legacy() const;  // TLS 1.0+ for old LAN devices on submission
   std::optional<CertificateInfo> info() const;
-  std::string cert_file() const;
 
   // Makes handshakes on a context this store did not build (CivetWeb's) use the current
   // certificate and the Modern protocol policy. `ctx` must outlive the store's use of it.
@@ -38,7 +37,7 @@ class CertificateStore {
   mutable std::mutex mu_;
   ServerContextPtr modern_, legacy_;
   std::optional<CertificateInfo> info_;
-  std::string cert_file_, min_version_ = "1.2";
+  std::string min_version_ = "1.2";
 };
 
 // "the certificate expires in 12 days (2026-12-08T10:00:00Z)", or "... expired on ...", when
