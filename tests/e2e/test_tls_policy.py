@@ -140,3 +140,15 @@ def test_old_min_version_values_are_refused(mailserver):
     d = mailserver(start=False)
     res = d.cli("config", "set", "tls.min_version", "1.0", check=False)
     assert res.returncode == 1 and "tls.min_version" in res.stderr and "1.2, 1.3" in res.stderr
+
+
+def test_min_version_1_3_applies_to_every_listener_without_restart(mailserver):
+    from admin_api import start_admin
+    d = start_admin(mailserver)
+    starts = d.log("postern.log").count("admin panel listening on")
+    assert handshake_ok(s_client(d.ports["admin"], "-tls1_2"))
+    d.set_live(tls__min_version="1.3")
+    for service, starttls in (("admin", None), ("imaps", None), ("submission", "smtp")):
+        assert not handshake_ok(s_client(d.ports[service], "-tls1_2", starttls=starttls)), service
+        assert handshake_ok(s_client(d.ports[service], "-tls1_3", starttls=starttls)), service
+    assert d.log("postern.log").count("admin panel listening on") == starts
