@@ -113,3 +113,47 @@ def test_policy_only_listener_serves_nothing_else(mailserver):
     assert fetch(port, "mta-sts.example.test", path="/")[0] == 404
     # The admin port itself still serves the panel's API.
     assert fetch(d.ports["admin"], "x", path="/api/v1/session")[0] == 401
+
+
+def dig(dns, name, rtype):
+    res = subprocess.run(["dig", "+short", "-p", str(dns.port), "@" + dns.address, name, rtype],
+                         capture_output=True, text=True, timeout=30)
+    assert res.returncode == 0, res.stderr
+    return [line.strip().strip('"') for line in res.stdout.splitlines() if line.strip()]
+
+
+def test_records_as_published_lead_a_sender_to_the_served_policy(mailserver):
+    """The admin copies the records the API shows into a real DNS server (dnsmasq); a sender
+    then finds the policy id in _mta-sts, the policy host through mta-sts.DOMAIN, fetches
+    the policy there, and the MX it finds is one the policy allows."""
+    from dns_server import DnsServer
+    d = start_admin(mailserver, mta_sts_publish__mode="enforce")
+    api = AdminApi(d)
+    api.login()
+    pub = api.get("/mta-sts")
+    records, _ = records_of(api, "example.test")
+    zone = [("mail.example.test", "A", "127.0.0.1")]  # the NAS's own name, already in DNS
+    for (name, rtype), value in records.items():
+        if rtype == "MX":
+            preference, host = value.split()
+            zone.append((name, "MX", int(preference), host.rstrip(".")))
+        elif rtype == "CNAME":
+            zone.append((name, "CNAME", value.rstrip(".")))
+        else:
+            zone.append((name, rtype, value))
+    with DnsServer(zone) as dns:
+        [txt] = dig(dns, "_mta-sts.example.test", "TXT")
+        m = re.fullmatch(r"v=STSv1; id=([A-Za-z0-9]{1,32})", txt)
+        assert m and m.group(1) == pub["id"]
+        assert dig(dns, "_smtp._tls.example.test", "TXT") == ["v=TLSRPTv1; rua=mailto:postmaster@example.test"]
+        address = dig(dns, "mta-sts.example.test", "A")[-1]  # through the CNAME
+        mx_hosts = [line.split()[1].rstrip(".") for line in dig(dns, "example.test", "MX")]
+    res = subprocess.run(["curl", "-sSk", "--resolve", f"mta-sts.example.test:{d.ports['admin']}:{address}",
+                          f"https://mta-sts.example.test:{d.ports['admin']}{POLICY_PATH}"],
+                         capture_output=True, timeout=30)
+    assert res.returncode == 0, res.stderr
+    body = res.stdout.decode()
+    assert body == pub["policy"]
+    policy = parse_policy(body)
+    assert policy["mode"] == "enforce" and mx_hosts == ["mail.example.test"]
+    assert all(mx in policy["mx"] for mx in mx_hosts)
