@@ -43,10 +43,12 @@ StsDomain domain_records(const std::string& domain, const StsPublication& pub, c
   StsDomain d;
   d.domain = domain;
   d.policy_url = "https://mta-sts." + domain + "/.well-known/mta-sts.txt";
-  std::string rua = report_to.empty() ? "postmaster@" + domain : report_to;
+  std::string rua;  // RFC 8460: a comma list of URIs
+  for (const auto& address : report_to.empty() ? std::vector<std::string>{"postmaster@" + domain} : util::split_list(report_to))
+    rua += (rua.empty() ? "mailto:" : ",mailto:") + address;
   d.records.push_back({"_mta-sts." + domain, "TXT", "v=STSv1; id=" + pub.id,
                        "announces the policy; its id changes with the policy"});
-  d.records.push_back({"_smtp._tls." + domain, "TXT", "v=TLSRPTv1; rua=mailto:" + rua,
+  d.records.push_back({"_smtp._tls." + domain, "TXT", "v=TLSRPTv1; rua=" + rua,
                        "where senders send their daily TLS reports (RFC 8460)"});
   d.records.push_back({"mta-sts." + domain, "CNAME", pub.host + ".",
                        "the HTTPS host senders fetch the policy from; its certificate must name mta-sts." + domain});

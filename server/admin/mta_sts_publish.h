@@ -41,7 +41,7 @@ struct StsPublication {
   std::vector<std::string> warnings;  // certificate names and MX hosts that do not agree
 };
 
-// `report_to`: the address for TLS reports of each domain; "postmaster@" DOMAIN when empty.
+// `report_to`: comma list of addresses for TLS reports; "postmaster@" DOMAIN when empty.
 StsDomain domain_records(const std::string& domain, const StsPublication& pub, const std::string& report_to);
 // What the certificate must cover for senders that validate: every MX host (MTA-STS checks
 // the MX certificate against the policy's names) and a trusted issuer.

@@ -43,6 +43,8 @@ TEST(MtaStsPublish, RecordsForADomain) {
   EXPECT_EQ(d.records[3].value, "10 mx1.example.com.");
   EXPECT_EQ(domain_records("example.org", pub, "tls@reports.test").records[1].value,
             "v=TLSRPTv1; rua=mailto:tls@reports.test");
+  EXPECT_EQ(domain_records("example.org", pub, "a@reports.test,b@reports.test").records[1].value,
+            "v=TLSRPTv1; rua=mailto:a@reports.test,mailto:b@reports.test");
 }
 
 TEST(MtaStsPublish, WildcardNamesCoverOneLabel) {
