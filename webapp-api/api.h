@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,8 @@ class Api {
   explicit Api(ApiContext ctx);
   Response handle(Request& req);
   const Routes& routes() const { return routes_; }
+  // The MTA-STS policy for a request's Host header (outside /api/v1: no session needed).
+  std::optional<std::string> mta_sts_policy(const std::string& host) { return ctx_.admin.mta_sts_policy_for(host); }
 
   static constexpr const char* kBase = "/api/v1";
   static constexpr const char* kLogin = "/api/v1/login";

@@ -9,7 +9,6 @@
 #include <mutex>
 
 #include "log/log.h"
-#include "tls/server_context.h"
 
 namespace postern::webapi {
 
@@ -111,11 +110,17 @@ std::vector<std::string> HttpServer::start(const ServerOptions& options) {
     }
     ports.push_back(listener_text(a, tls));
   };
-  if (!options.https.empty() && (!tls_available_ || options.cert_file.empty())) {
+  bool has_certificate = options.certificates && options.certificates->modern();
+  policy_only_ports_.clear();
+  if ((!options.https.empty() || !options.policy_only.empty()) && (!tls_available_ || !has_certificate)) {
     problems.push_back(std::string("cannot listen on admin HTTPS: ") +
                        (tls_available_ ? "no certificate" : "libssl.so / libcrypto.so could not be loaded"));
   } else {
     for (const auto& a : options.https) add(a, true);
+    for (const auto& a : options.policy_only) {
+      add(a, true);
+      policy_only_ports_.push_back(a.port);
+    }
   }
   for (const auto& a : options.plain) add(a, false);
   if (ports.empty()) return problems;
@@ -148,13 +153,14 @@ std::vector<std::string> HttpServer::start(const ServerOptions& options) {
 int HttpServer::on_init_ssl(void* ssl_ctx, void* self) {
   auto* server = static_cast<HttpServer*>(self);
   try {
-    // The same loading code as the SMTP listeners, so both present the same certificate.
+    // The same store and protocol policy as the mail listeners, so all present the same
+    // certificate; each handshake takes the current one (CertificateStore::attach).
     // XXX: CivetWeb was built for the OpenSSL 1.1 ABI, where SSL_CTX_set_options takes an
     // unsigned long; on 32-bit ARM OpenSSL 3 reads a 64-bit value, so whatever CivetWeb set
     // is cleared here and Postern's own options apply.
     SSL_CTX_clear_options(static_cast<SSL_CTX*>(ssl_ctx), ~uint64_t(0));
-    tls::configure_server(static_cast<SSL_CTX*>(ssl_ctx), server->options_.cert_file, server->options_.key_file,
-                          server->options_.min_tls_version == "1.3" ? "1.3" : "1.2");
+    if (!server->options_.certificates) throw std::runtime_error("no certificate store");
+    server->options_.certificates->attach(static_cast<SSL_CTX*>(ssl_ctx));
     return 1;
   } catch (const std::exception& e) {
     log::write(log::Service::Daemon, "-", std::string("admin HTTPS: ") + e.what());
@@ -183,6 +189,17 @@ int HttpServer::on_request(mg_connection* conn, void* self) {
 int HttpServer::handle(mg_connection* conn) {
   const mg_request_info* info = mg_get_request_info(conn);
   std::string path = info->local_uri ? info->local_uri : "/";
+  std::string method = info->request_method ? info->request_method : "";
+  if (path == "/.well-known/mta-sts.txt") {
+    serve_mta_sts(conn, method);
+    return 200;
+  }
+  for (int port : policy_only_ports_) {
+    if (info->server_port == port) {
+      serve_static(conn, "/-/not-found");  // a 404: this listener serves the policy only
+      return 404;
+    }
+  }
   if (path != Api::kBase && path.rfind(std::string(Api::kBase) + "/", 0) != 0) {
     serve_static(conn, path);
     return 200;
@@ -215,6 +232,19 @@ int HttpServer::handle(mg_connection* conn) {
   auto response = api_.handle(req);
   send(conn, response);
   return response.status;
+}
+
+void HttpServer::serve_mta_sts(mg_connection* conn, const std::string& method) {
+  const char* host = mg_get_header(conn, "Host");
+  std::optional<std::string> policy;
+  if (method == "GET" || method == "HEAD") policy = api_.mta_sts_policy(host ? host : "");
+  std::string status = policy ? "200 OK" : method == "GET" || method == "HEAD" ? "404 Not Found" : "405 Method Not Allowed";
+  std::string body = policy ? *policy : "no MTA-STS policy here\n";
+  // RFC 8461 §3.3: the media type is text/plain; senders cache by max_age, not by HTTP headers.
+  std::string head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain\r\nContent-Length: " +
+                     std::to_string(body.size()) + "\r\n" + kCommonHeaders + "\r\n";
+  mg_write(conn, head.data(), head.size());
+  if (method != "HEAD") mg_write(conn, body.data(), body.size());
 }
 
 void HttpServer::serve_static(mg_connection* conn, const std::string& path) {

@@ -1,7 +1,11 @@
 // The admin panel's web server: CivetWeb inside the daemon, HTTPS on admin.listen with the
 // daemon's certificate, plain HTTP on admin.plain_http_listen (loopback only, checked by the
-// registry). /api/v1/... goes to webapi::Api; everything else is the applet's static files
-// from the UI folder (a placeholder page when no applet is built).
+// registry). /api/v1/... goes to webapi::Api; /.well-known/mta-sts.txt is the published
+// MTA-STS policy (no session: senders fetch it); everything else is the applet's static files
+// from the UI folder (a placeholder page when no applet is built). Listeners in
+// mta_sts_publish.listen answer only the policy, so a reverse proxy on 443 exposes nothing else.
+// The HTTPS certificate comes from the daemon's tls::CertificateStore at each handshake, so a
+// new certificate needs no restart and in-flight requests finish on the old one.
 // CivetWeb loads OpenSSL at run time as libssl.so / libcrypto.so (the package ships them
 // under those names); without them only the plain listeners start.
 // XXX: Debian's CivetWeb is built without IPv6; [v6]:port listeners are skipped with a log line.
@@ -13,6 +17,7 @@
 
 #include "api.h"
 #include "config/snapshot.h"
+#include "tls/certificate_store.h"
 
 struct mg_context;
 struct mg_connection;
@@ -21,7 +26,8 @@ namespace postern::webapi {
 
 struct ServerOptions {
   std::vector<config::ListenAddress> https, plain;
-  std::string cert_file, key_file, min_tls_version;
+  std::vector<config::ListenAddress> policy_only;  // HTTPS, /.well-known/mta-sts.txt only
+  tls::CertificateStore* certificates = nullptr;   // the daemon's; null: no HTTPS
   size_t max_body_bytes = 256 * 1024;
   std::string ui_dir;  // the applet's built files (index.html ...)
 };
@@ -43,11 +49,13 @@ class HttpServer {
   static int on_log(const mg_connection* conn, const char* message);
   int handle(mg_connection* conn);
   void serve_static(mg_connection* conn, const std::string& path);
+  void serve_mta_sts(mg_connection* conn, const std::string& method);
 
   Api& api_;
   ServerOptions options_;
   mg_context* ctx_ = nullptr;
   bool tls_available_ = false;
+  std::vector<int> policy_only_ports_;
 };
 
 }  // namespace postern::webapi

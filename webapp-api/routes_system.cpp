@@ -1,17 +1,37 @@
-// Routes: logs, the TLS certificate, status and statistics, ports and router mapping.
+// Routes: logs, the TLS certificate, the MTA-STS policy to publish, status and statistics,
+// ports and router mapping.
 #include <ctime>
 
 #include "api.h"
 #include "json_body.h"
+#include "tls/certificate_store.h"
 #include "util/strings.h"
 
 namespace postern::webapi {
 
 namespace {
+// expiry_warning: text 30 days before the end (and after it), null otherwise.
 nlohmann::json certificate_json(const tls::CertificateInfo& c) {
+  long long now = std::time(nullptr);
+  auto warning = tls::expiry_warning(c, now);
   return {{"subject", c.subject},       {"issuer", c.issuer},       {"names", c.names},
           {"not_before", c.not_before}, {"not_after", c.not_after}, {"expires_at", c.expires_at},
+          {"days_left", tls::days_left(c, now)},
+          {"expiry_warning", warning ? nlohmann::json(*warning) : nlohmann::json(nullptr)},
           {"sha256", c.sha256},         {"self_signed", c.self_signed}, {"chain_length", c.chain_length}};
+}
+
+nlohmann::json mta_sts_json(const admin::StsPublication& pub) {
+  auto domains = nlohmann::json::array();
+  for (const auto& d : pub.domains) {
+    auto records = nlohmann::json::array();
+    for (const auto& r : d.records)
+      records.push_back({{"name", r.name}, {"type", r.type}, {"value", r.value}, {"purpose", r.purpose}});
+    domains.push_back({{"domain", d.domain}, {"policy_url", d.policy_url}, {"records", records}});
+  }
+  return {{"mode", pub.policy.mode}, {"mx", pub.policy.mx},   {"max_age", pub.policy.max_age},
+          {"id", pub.id},            {"policy", pub.text},    {"host", pub.host},
+          {"domains", domains},      {"warnings", pub.warnings}};
 }
 
 // The standard port a router forwards to each service, as MailPlus's guidance shows it.
@@ -64,8 +84,24 @@ void add_system_routes(Routes& routes, ApiContext& ctx) {
     return r;
   }});
 
+  routes.push_back({"GET", "/api/v1/mta-sts", [&ctx](Request&) {
+    Response r;
+    r.body = mta_sts_json(ctx.admin.mta_sts());
+    return r;
+  }});
+
   routes.push_back({"GET", "/api/v1/status", [&ctx](Request&) {
     auto s = ctx.admin.status();
+    nlohmann::json certificate = nullptr;
+    try {
+      auto c = ctx.admin.certificate();
+      auto warning = tls::expiry_warning(c, std::time(nullptr));
+      certificate = {{"not_after", c.not_after},
+                     {"days_left", tls::days_left(c, std::time(nullptr))},
+                     {"expiry_warning", warning ? nlohmann::json(*warning) : nlohmann::json(nullptr)}};
+    } catch (const admin::NotFound&) {
+      // no certificate: status still answers; the certificate route names the problem
+    }
     auto live = ctx.live();
     auto rejects = nlohmann::json::array();
     for (const auto& [code, item] : s.rejects)
@@ -84,7 +120,8 @@ void add_system_routes(Routes& routes, ApiContext& ctx) {
               {"sent_per_hour", s.sent_per_hour},
               {"bounced_per_hour", s.bounced_per_hour},
               {"rejects_24h", rejects},
-              {"policy_refusals", live.policy_refusals}};
+              {"policy_refusals", live.policy_refusals},
+              {"certificate", certificate}};
     return r;
   }});
   routes.push_back({"GET", "/api/v1/ports", [&ctx](Request&) {

@@ -25,6 +25,7 @@
 #include "store/directory.h"
 #include "store/relay_tables.h"
 #include "store/settings_store.h"
+#include "admin/mta_sts_publish.h"
 #include "tls/certificate_info.h"
 
 namespace postern::admin {
@@ -174,6 +175,14 @@ class Admin {
   tls::CertificateInfo generate_certificate();
   tls::CertificateInfo upload_certificate(const std::string& chain_pem, const std::string& key_pem);
   Status status();
+
+  // --- MTA-STS publishing (mta_sts_publish.cpp) ----------------------------------------
+  // The policy, its id and the DNS records for every hosted domain, with warnings about
+  // the certificate in use.
+  StsPublication mta_sts();
+  // The policy file for a request to Host `host_header`: nullopt when it names
+  // mta-sts.DOMAIN of a domain not hosted here.
+  std::optional<std::string> mta_sts_policy_for(const std::string& host_header);
 
  private:
   std::string hostname();

@@ -1,4 +1,5 @@
-// Admin facade: the server certificate (show, generate a self-signed one, upload PEM).
+// Admin facade: the server certificate (show, generate a self-signed one, upload PEM:
+// key checked against the leaf, chain put in order and validated, see tls::prepare_pem_pair).
 // An uploaded pair is written to DIR/tls/uploaded-*.pem and named by tls.cert_file and
 // tls.key_file, so the daemon's usual settings reload picks it up.
 #include <unistd.h>
@@ -37,11 +38,12 @@ tls::CertificateInfo Admin::generate_certificate() {
 }
 
 tls::CertificateInfo Admin::upload_certificate(const std::string& chain_pem, const std::string& key_pem) {
-  if (auto problem = tls::check_pem_pair(chain_pem, key_pem)) throw Invalid(problem->field, problem->message);
+  auto pair = tls::prepare_pem_pair(chain_pem, key_pem);
+  if (pair.problem) throw Invalid(pair.problem->field, pair.problem->message);
   util::make_dirs(paths_.tls_dir, 0700);
   std::string cert = paths_.tls_dir + "/uploaded-cert.pem", key = paths_.tls_dir + "/uploaded-key.pem";
   util::write_file_atomic(key, key_pem, 0600);
-  util::write_file_atomic(cert, chain_pem, 0644);
+  util::write_file_atomic(cert, pair.chain_pem, 0644);
   set_settings({{"tls.cert_file", cert}, {"tls.key_file", key}});
   if (hooks_.certificate_changed) hooks_.certificate_changed();
   return tls::describe_certificate_file(cert);

@@ -51,7 +51,9 @@ std::vector<Setting> build_registry() {
 
       {"tls.cert_file", T::Path, "", 0, 0, {}, "PEM certificate chain; empty uses the generated self-signed one"},
       {"tls.key_file", T::Path, "", 0, 0, {}, "PEM private key for tls.cert_file"},
-      {"tls.min_version", T::Enum, "1.2", 0, 0, {"1.0", "1.1", "1.2", "1.3"}, "Oldest TLS version accepted from clients"},
+      {"tls.min_version", T::Enum, "1.2", 0, 0, {"1.2", "1.3"}, "Oldest TLS version accepted from clients on every listener"},
+      {"tls.legacy_lan_submission", T::Bool, "false", 0, 0, {},
+       "Also accept TLS 1.0 and 1.1 (AES-CBC suites) from network.lan clients on the submission listeners, for old scanners and printers"},
 
       {"tls.ca_file", T::Path, "", 0, 0, {}, "Extra PEM CA certificates trusted when checking smart hosts' certificates"},
 
@@ -141,6 +143,16 @@ std::vector<Setting> build_registry() {
       {"security.mx_auth_block", T::Duration, "1d", 60, 365 * 86400, {},
        "How long a client that tried AUTH on the MX listener stays blocked (security.mx_auth refuse_and_block)"},
       // Admin API and control panel (issue 7).
+      // Publishing an MTA-STS policy for the hosted domains (RFC 8461, served at /.well-known/mta-sts.txt).
+      {"mta_sts_publish.mode", T::Enum, "none", 0, 0, {"none", "testing", "enforce"},
+       "Published MTA-STS mode: none (no policy), testing (senders report failures) or enforce (senders refuse to deliver without valid TLS)"},
+      {"mta_sts_publish.mx", T::Text, "", 0, 2000, {},
+       "Comma list of the MX host names the policy allows (*.example.com patterns too); empty: smtp.hostname"},
+      {"mta_sts_publish.max_age", T::Duration, "7d", 86400, 365 * 86400, {}, "How long senders may cache the policy (RFC 8461 allows up to a year)"},
+      {"mta_sts_publish.report_to", T::AddressList, "", 0, 0, {},
+       "Address in the _smtp._tls record for senders' TLS reports; empty: postmaster@ each domain"},
+      {"mta_sts_publish.listen", T::ListenList, "", 0, 0, {},
+       "Extra HTTPS listeners that serve only /.well-known/mta-sts.txt, for a reverse proxy on port 443; empty: none"},
       {"admin.plain_http_listen", T::ListenList, "", 0, 0, {},
        "Plain HTTP admin listeners, loopback addresses (127.0.0.0/8) only; empty: HTTPS only"},
       {"admin.session_idle", T::Duration, "30m", 60, 86400, {}, "An admin session unused this long ends; log in again"},
@@ -384,6 +396,11 @@ std::optional<std::string> check_consistency(const std::map<std::string, std::st
     auto ip = util::IpAddress::parse(item.substr(0, item.rfind(':')));
     if (!ip || ip->v6 || !util::Cidr::parse("127.0.0.0/8")->contains(*ip))
       return "admin.plain_http_listen: '" + item + "' is not a loopback IPv4 address; plain HTTP is for this machine only";
+  }
+  for (const auto& item : util::split_list(get("mta_sts_publish.mx"))) {
+    std::string host = item.compare(0, 2, "*.") == 0 ? item.substr(2) : item;
+    if (host.find('.') == std::string::npos || !mail::valid_domain(util::to_lower(host)))
+      return "mta_sts_publish.mx: '" + item + "' is not a host name such as mail.example.com or *.example.com";
   }
   if (get("delivery.mode") == "smarthost" && get("delivery.smarthost_host").empty())
     return std::string("delivery.smarthost_host: must be set when delivery.mode is smarthost");

@@ -48,7 +48,9 @@
 #include "store/relay_tables.h"
 #include "store/settings_store.h"
 #include "tls/certificate.h"
+#include "tls/certificate_store.h"
 #include "tls/server_context.h"
+#include "util/cidr.h"
 #include "util/random.h"
 #include "webapp-api/api.h"
 #include "webapp-api/http_server.h"
@@ -132,11 +134,7 @@ class Server {
                        const std::string& body, bool delayed) { bounce(first, failed, body, delayed); },
                 4),
         acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_),
-        imap_({verifier_, notifier_, dir.mail(), [this] { return current(); },
-               [this] {
-                 std::lock_guard<std::mutex> lock(mu_);
-                 return tls_;
-               }}),
+        imap_({verifier_, notifier_, dir.mail(), [this] { return current(); }, [this] { return certificates_.modern(); }}),
         admin_(settings_, directory_, relay_tables_, queue_, {dir.tls(), dir.logs()},
                {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; }}, {&access_tables_, &spf_cache_}),
         api_({admin_, [this] { return current(); },
@@ -177,13 +175,13 @@ class Server {
         session_threads_.collect();  // threads idle for a while exit, with their stacks
         malloc_trim(0);
       }
+      if (tick_count % 86400 == 0) warn_if_certificate_expiring();
       try {
         bool certificate_changed = certificate_changed_.exchange(false);
         if (sig == SIGHUP || settings_.serial() != config_->serial()) {
           reload(certificate_changed);
         } else if (certificate_changed) {
           reload_tls(*current());
-          start_admin_panel(*current());
         }
       } catch (const std::exception& e) {
         log::write(log::Service::Daemon, "-", std::string("settings reload failed, keeping the old ones: ") + e.what());
@@ -273,27 +271,35 @@ class Server {
     std::fflush(stdout);
   }
 
+  // Loads the configured (or generated) certificate into the store; on failure the one in
+  // force stays. New sessions and admin handshakes take the new one; open sessions keep theirs.
   void reload_tls(const config::Snapshot& cfg) {
     try {
       std::string cert = cfg.text("tls.cert_file"), key = cfg.text("tls.key_file");
       if (cert.empty()) {
-        auto host = cfg.text("smtp.hostname").empty() ? system_hostname() : cfg.text("smtp.hostname");
-        auto paths = tls::ensure_self_signed(dir_.tls(), host);
+        auto paths = tls::ensure_self_signed(dir_.tls(), hostname(cfg));
         cert = paths.cert;
         key = paths.key;
       }
-      auto ctx = std::make_shared<const tls::ServerContext>(cert, key, cfg.text("tls.min_version"));
-      std::lock_guard<std::mutex> lock(mu_);
-      tls_ = ctx;
-      cert_file_ = cert;
-      key_file_ = key;
+      certificates_.load(cert, key, cfg.text("tls.min_version"));
+      if (auto info = certificates_.info())
+        log::write(log::Service::Daemon, "-", "TLS certificate " + info->subject + ", expires " + info->not_after);
+      warn_if_certificate_expiring();
     } catch (const std::exception& e) {
-      log::write(log::Service::Daemon, "-", std::string("TLS unavailable: ") + e.what());
+      log::write(log::Service::Daemon, "-", std::string("TLS certificate not loaded, keeping the previous one: ") + e.what());
     }
     // The outbound context (with the system's CA bundle, ~2 MB parsed) is built on first
     // use: many boxes only ever deliver locally.
     std::lock_guard<std::mutex> lock(mu_);
     client_tls_.reset();
+  }
+
+  // At each load (so at start) and once a day: the admin must replace it before it expires.
+  void warn_if_certificate_expiring() {
+    auto info = certificates_.info();
+    if (!info) return;
+    if (auto warning = tls::expiry_warning(*info, std::time(nullptr)))
+      log::write(log::Service::Daemon, "-", "warning: " + *warning);
   }
 
   void reload_dns(const config::Snapshot& cfg) {
@@ -323,6 +329,7 @@ class Server {
     bool tls_changed = certificate_changed;
     for (const char* key : {"tls.cert_file", "tls.key_file", "tls.min_version", "smtp.hostname", "tls.ca_file"})
       tls_changed |= next->text(key) != prev->text(key);
+    bool had_certificate = certificates_.modern() != nullptr;
     if (tls_changed) reload_tls(*next);
     bool dns_changed = false;
     for (const char* key : {"dns.nameservers", "dns.timeout_s", "dns.cache_max_entries", "dns.dnssec_trust_anchor"})
@@ -334,24 +341,23 @@ class Server {
       config_ = next;
     }
     apply_listeners(*next);
-    bool admin_changed = tls_changed;
-    for (const char* key : {"admin.listen", "admin.plain_http_listen", "admin.max_body_kb"})
+    // A new certificate needs no restart of the admin web server (CertificateStore::attach),
+    // unless it had none to start HTTPS with.
+    bool admin_changed = !had_certificate && certificates_.modern();
+    for (const char* key : {"admin.listen", "admin.plain_http_listen", "admin.max_body_kb", "mta_sts_publish.listen"})
       admin_changed |= next->text(key) != prev->text(key);
     if (admin_changed) start_admin_panel(*next);
     log::write(log::Service::Daemon, "-", "settings reloaded (serial " + std::to_string(next->serial()) + ")");
   }
 
-  // (Re)starts the admin panel's web server; the old one stops first (its sessions are kept).
+  // (Re)starts the admin panel's web server; the old one stops first (its sessions are kept,
+  // requests in flight are cut: only listener changes get here).
   void start_admin_panel(const config::Snapshot& cfg) {
     webapi::ServerOptions options;
     options.https = cfg.listeners("admin.listen");
     options.plain = cfg.listeners("admin.plain_http_listen");
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      options.cert_file = cert_file_;
-      options.key_file = key_file_;
-    }
-    options.min_tls_version = cfg.text("tls.min_version");
+    options.policy_only = cfg.listeners("mta_sts_publish.listen");
+    options.certificates = &certificates_;
     options.max_body_bytes = size_t(cfg.number("admin.max_body_kb")) * 1024;
     // The applet's files sit beside the program in the package: libexec/postern, share/ui/.
     std::error_code ec;
@@ -370,11 +376,12 @@ class Server {
       log::write(log::Service::Smtp, "-", "refused [" + ip + "]: connection limit reached");
       return;
     }
-    tls::ServerContextPtr tls;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      tls = tls_;
-    }
+    // Old scanners and printers: TLS 1.0/1.1 only where the admin allowed it, on submission,
+    // and only for the LAN (the address is known before the handshake).
+    bool submission = ep.service == "submission" || ep.service == "submissions";
+    bool legacy = submission && cfg->flag("tls.legacy_lan_submission") &&
+                  util::any_contains(cfg->lan(), util::IpAddress::parse(ip).value_or(util::IpAddress{}));
+    tls::ServerContextPtr tls = legacy ? certificates_.legacy() : certificates_.modern();
     std::string id = "S" + util::new_queue_id().substr(5);
     auto* job = new SessionJob([this, fd, ip, ep, cfg, tls, id] {
       {
@@ -452,9 +459,8 @@ class Server {
   Poco::ThreadPool session_threads_{2, 5000, 20, 512 * 1024};
   std::mutex mu_;
   config::SnapshotPtr config_;
-  tls::ServerContextPtr tls_;
+  tls::CertificateStore certificates_;
   tls::ClientContextPtr client_tls_;
-  std::string cert_file_, key_file_;  // the certificate in use (configured or generated)
   long long started_at_ = std::time(nullptr);
   std::atomic<bool> certificate_changed_{false};
   admin::Admin admin_;

@@ -93,24 +93,72 @@ CertificateInfo describe_certificate_file(const std::string& path) {
   return describe(chain);
 }
 
-std::optional<PemProblem> check_pem_pair(const std::string& chain_pem, const std::string& key_pem) {
-  auto chain = read_chain(chain_pem);
-  if (chain.empty()) return PemProblem{"certificate", "no PEM certificate found (-----BEGIN CERTIFICATE-----)"};
-  auto info = describe(chain);
-  if (info.expires_at < std::time(nullptr)) return PemProblem{"certificate", "the certificate expired on " + info.not_after};
+PemPair prepare_pem_pair(const std::string& chain_pem, const std::string& key_pem) {
+  auto fail = [](const char* field, std::string message) { return PemPair{PemProblem{field, std::move(message)}, {}}; };
+  auto certs = read_chain(chain_pem);
+  if (certs.empty()) return fail("certificate", "no PEM certificate found (-----BEGIN CERTIFICATE-----)");
   if (key_pem.find("ENCRYPTED") != std::string::npos)
-    return PemProblem{"private_key", "the private key is encrypted; upload it without a passphrase"};
+    return fail("private_key", "the private key is encrypted; upload it without a passphrase");
   BioPtr bio(BIO_new_mem_buf(key_pem.data(), int(key_pem.size())), BIO_free);
   // An empty passphrase callback: an encrypted key fails instead of prompting on a terminal.
   PKeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr),
               EVP_PKEY_free);
   ERR_clear_error();
-  if (!key) return PemProblem{"private_key", "no PEM private key found (-----BEGIN PRIVATE KEY-----)"};
-  if (X509_check_private_key(chain.front().get(), key.get()) != 1) {
-    ERR_clear_error();
-    return PemProblem{"private_key", "the private key does not match the certificate"};
+  if (!key) return fail("private_key", "no PEM private key found (-----BEGIN PRIVATE KEY-----)");
+
+  // The leaf is the certificate the key belongs to.
+  std::vector<X509Ptr> chain;
+  for (auto it = certs.begin(); it != certs.end(); ++it) {
+    if (X509_check_private_key(it->get(), key.get()) == 1) {
+      chain.push_back(std::move(*it));
+      certs.erase(it);
+      break;
+    }
   }
-  return std::nullopt;
+  ERR_clear_error();
+  if (chain.empty())
+    return fail("private_key", certs.size() == 1 ? "the private key does not match the certificate"
+                                                 : "the private key matches none of the " + std::to_string(certs.size()) +
+                                                       " certificates");
+  // Then each issuer in turn, wherever it was in the upload.
+  for (;;) {
+    X509* last = chain.back().get();
+    if (X509_check_issued(last, last) == X509_V_OK) break;  // a root ends the chain
+    auto issuer = certs.end();
+    for (auto it = certs.begin(); it != certs.end(); ++it)
+      if (X509_check_issued(it->get(), last) == X509_V_OK) issuer = it;
+    if (issuer == certs.end()) break;
+    EVP_PKEY* issuer_key = X509_get0_pubkey(issuer->get());
+    if (!issuer_key || X509_verify(last, issuer_key) != 1) {
+      ERR_clear_error();
+      return fail("certificate", "the signature of '" + name_text(X509_get_subject_name(last)) +
+                                     "' does not verify with the key of its issuer '" +
+                                     name_text(X509_get_subject_name(issuer->get())) + "'");
+    }
+    chain.push_back(std::move(*issuer));
+    certs.erase(issuer);
+  }
+  if (!certs.empty())
+    return fail("certificate", "'" + name_text(X509_get_subject_name(certs.front().get())) +
+                                   "' is not an issuer in the chain of '" +
+                                   name_text(X509_get_subject_name(chain.front().get())) + "'; remove it");
+  long long now = std::time(nullptr);
+  for (const auto& c : chain) {
+    std::string subject = name_text(X509_get_subject_name(c.get()));
+    if (epoch_of(X509_get0_notAfter(c.get())) < now)
+      return fail("certificate", "'" + subject + "' expired on " + iso(epoch_of(X509_get0_notAfter(c.get()))));
+    if (epoch_of(X509_get0_notBefore(c.get())) > now)
+      return fail("certificate", "'" + subject + "' is not valid before " + iso(epoch_of(X509_get0_notBefore(c.get()))));
+  }
+  PemPair out;
+  for (const auto& c : chain) {
+    BioPtr pem(BIO_new(BIO_s_mem()), BIO_free);
+    PEM_write_bio_X509(pem.get(), c.get());
+    char* data = nullptr;
+    long n = BIO_get_mem_data(pem.get(), &data);
+    out.chain_pem.append(data, size_t(n));
+  }
+  return out;
 }
 
 }  // namespace postern::tls

@@ -2,7 +2,7 @@
 // that an uploaded key belongs to its certificate. Private keys are read here only to compare
 // them, never returned.
 // Errors: describe_certificate_file throws std::runtime_error when the file cannot be read or
-// parsed; check_pem_pair returns the problem as text. Threading: pure functions.
+// parsed; prepare_pem_pair returns the problem as text. Threading: pure functions.
 #pragma once
 #include <optional>
 #include <string>
@@ -27,8 +27,14 @@ struct PemProblem {
   std::string field;  // "certificate" or "private_key"
   std::string message;
 };
-// The chain must parse, its first certificate must be current, and the key must be an
-// unencrypted PEM key matching it.
-std::optional<PemProblem> check_pem_pair(const std::string& chain_pem, const std::string& key_pem);
+// An uploaded pair checked and put in order: the key must be an unencrypted PEM key; the
+// certificate it matches is the leaf, whatever its place in the upload; every other
+// certificate must be the issuer of the one before (names and signature checked) and all of
+// them must be valid now. `chain_pem` is the chain leaf first, as TLS sends it.
+struct PemPair {
+  std::optional<PemProblem> problem;
+  std::string chain_pem;
+};
+PemPair prepare_pem_pair(const std::string& chain_pem, const std::string& key_pem);
 
 }  // namespace postern::tls

@@ -1,5 +1,6 @@
 // TLS certificate: what is in use, upload a PEM chain and key (checked by the API), or
-// generate a new self-signed certificate (confirmed; shows progress), then the tls.* settings.
+// generate a new self-signed certificate (confirmed; shows progress), the expiry warning the
+// API gives 30 days ahead, then the tls.* settings (protocol floor, legacy LAN devices).
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { t, useLang, formatDate } from '../i18n.js';
@@ -75,9 +76,13 @@ export function Certificate() {
             <dt>{t('cert.names')}</dt><dd>{(data.names || []).join(', ')}</dd>
             <dt>{t('cert.validFrom')}</dt><dd>{data.not_before}</dd>
             <dt>{t('cert.expires')}</dt><dd>{formatDate(data.expires_at)}</dd>
+            <dt>{t('cert.daysLeft')}</dt><dd class={data.expiry_warning ? 'warn-text' : ''}>{data.days_left}</dd>
             <dt>{t('cert.fingerprint')}</dt><dd><code class="wrap">{data.sha256}</code></dd>
             <dt>{t('cert.chain')}</dt><dd>{data.chain_length}</dd>
           </dl>
+          {data.expiry_warning ? (
+            <p class="warning" role="alert" id="cert-expiry-warning"><strong>{t('cert.expiryWarning')}:</strong> <span lang="en">{data.expiry_warning}</span></p>
+          ) : null}
           <ActionButton onAction={generate}>{t('cert.generate')}</ActionButton>
           <ErrorNote error={actionError} />
         </article>
@@ -90,6 +95,7 @@ export function Certificate() {
         <ErrorNote error={uploadError} />
         <div class="actions"><button type="submit" class="primary" disabled={busy}>{t('cert.uploadButton')}</button>{busy ? <Busy /> : null}</div>
       </form>
+      <p>{t('cert.legacyNote')}</p>
       {settings.data ? <SettingsForm legend={t('cert.settings')} keys={keysWith(settings.data.schema, ['tls.'])} data={settings.data} /> : null}
     </section>
   );
