@@ -14,6 +14,7 @@ import { Overview } from './pages/overview.jsx';
 import { Accounts } from './pages/accounts.jsx';
 import { MessageDelivery } from './pages/delivery.jsx';
 import { Certificate } from './pages/certificate.jsx';
+import { Signing } from './pages/signing.jsx';
 import { Queue } from './pages/queue.jsx';
 import { Logs } from './pages/logs.jsx';
 import { Blocks } from './pages/blocks.jsx';
@@ -24,6 +25,7 @@ const sections = [
   ['accounts', Accounts],
   ['delivery', MessageDelivery],
   ['certificate', Certificate],
+  ['signing', Signing],
   ['queue', Queue],
   ['logs', Logs],
   ['blocks', Blocks],
