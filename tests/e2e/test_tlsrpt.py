@@ -100,6 +100,8 @@ def test_report_on_demand_matches_deliveries_schema_and_signature(sink, tls_peer
         assert results["far.test"]["status"] == "sent" and results["far.test"]["recipients"] == [RUA]
         assert results["tls.test"]["status"] == "sent"
         assert results["tls.test"]["skipped"] == ["https://reports.test/tlsrpt"], "https: rua are not POSTed"
+        d.wait_log("delivery.log", r"TLS report for tls\.test \(\S+\): sent .* skipped=https://reports\.test/tlsrpt "
+                                   r"\(https: reports are not supported\)")
 
         found = {}
         for domain in ("far.test", "tls.test"):
@@ -135,6 +137,33 @@ def test_report_on_demand_matches_deliveries_schema_and_signature(sink, tls_peer
         assert d.cli("tlsrpt", "send", "--date", "2020-01-01").stdout == ""
         res = d.cli("tlsrpt", "send", "--date", "yesterday", check=False)
         assert res.returncode == 1 and "date" in res.stderr
+    finally:
+        dns.stop()
+
+
+def test_daemon_sends_yesterdays_report_by_itself(sink, daemon_factory):
+    """The daily run: outcomes counted yesterday are reported without being asked, once."""
+    import sqlite3
+    d, dns = reporting_daemon(daemon_factory, sink, tlsrpt__enabled="true")
+    try:
+        d.cli("tlsrpt", "send", "--date", "2020-01-01")  # creates DIR/tlsrpt.db with its tables
+        yesterday = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)).strftime("%Y-%m-%d")
+        with sqlite3.connect(d.data_dir / "tlsrpt.db") as db:
+            db.execute("INSERT INTO outcomes VALUES (?, 'far.test', 'no-policy-found', '[]', 'mx.far.test',"
+                       " 'starttls-not-supported', '', '127.0.0.1', '', 4)", (yesterday,))
+        d.start()
+        raw = sink.wait_message_with("TLS-Report-Domain: far.test")
+        _, report, _ = report_of(raw)
+        jsonschema.validate(report, SCHEMA, format_checker=jsonschema.FormatChecker())
+        assert report["date-range"]["start-datetime"] == yesterday + "T00:00:00Z"
+        assert report["policies"][0]["summary"] == {"total-successful-session-count": 0,
+                                                    "total-failure-session-count": 4}
+        assert verify(raw, dns.nameserver)
+        # Already sent: the next daily run (at the restart) leaves it.
+        d.stop()
+        d.start()
+        d.wait_log("delivery.log", r"TLS report for far\.test \(" + yesterday + r"\): already-sent")
+        assert len(sink.messages_with("TLS-Report-Domain: far.test")) == 1
     finally:
         dns.stop()
 
