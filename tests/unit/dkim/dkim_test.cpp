@@ -8,10 +8,13 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <openssl/sha.h>
+
 #include "dkim/author_domain.h"
 #include "dkim/key_store.h"
 #include "dkim/signer.h"
 #include "dkim/submission_signer.h"
+#include "util/base64.h"
 
 using namespace postern::dkim;
 
@@ -115,4 +118,24 @@ TEST(DkimSubmissionSigner, OnlyForEntitledSenders) {
   EXPECT_EQ(s.sign(kMessage, false, {"alice@example.test", ""}).domain, "example.test");  // its user
   EXPECT_TRUE(s.sign(kMessage, false, {"eve@other.test", "eve@other.test"}).header.empty());
   EXPECT_TRUE(s.sign("From: x@nokey.test\r\n\r\nb\r\n", true, {}).header.empty());
+}
+
+TEST(DkimSigner, LargeMessageBodyHashIsTheSha256OfItsCanonicalBody) {
+  // A body of several 64 KiB pieces whose lines are already in relaxed form (single spaces,
+  // no trailing space, no empty lines at the end): bh= must be base64(SHA-256(body)).
+  TempDir dir;
+  KeyStore store(dir.path);
+  auto key = store.generate("example.test", "s1");
+  Signer signer;
+  std::string body;
+  while (body.size() < 200000) body += "0123456789 line of text\r\n";
+  std::string head = std::string(kMessage).substr(0, std::string(kMessage).find("\r\n\r\n") + 4);
+  std::string flat;
+  for (char c : signer.sign(head + body, key))
+    if (c != '\r' && c != '\n' && c != '\t' && c != ' ') flat += c;
+  auto at = flat.find("bh=") + 3;
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
+  EXPECT_EQ(flat.substr(at, flat.find(';', at) - at),
+            postern::util::base64_encode(std::string(reinterpret_cast<char*>(digest), sizeof digest)));
 }
