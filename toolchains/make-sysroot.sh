@@ -43,6 +43,8 @@ packages=(
   nlohmann-json3-dev libcivetweb-dev libunbound-dev
   # MIME parsing for IMAP (GMime pulls GLib/GObject/GIO, bundled by DT_NEEDED).
   libgmime-3.0-dev
+  # DKIM signing (libopendkim) and the gzip of TLS reports (zlib).
+  libopendkim-dev zlib1g-dev
   # Mozilla's CA list, shipped in the package: the bundled OpenSSL looks for
   # certificates under Debian's paths, which DSM does not have.
   ca-certificates

@@ -52,6 +52,7 @@ Api::Api(ApiContext ctx) : ctx_(std::move(ctx)) {
   add_queue_routes(routes_, ctx_);
   add_system_routes(routes_, ctx_);
   add_security_routes(routes_, ctx_);
+  add_dkim_routes(routes_, ctx_);
 }
 
 Response Api::handle(Request& req) {

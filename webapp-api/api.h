@@ -65,6 +65,7 @@ void add_relay_routes(Routes& routes, ApiContext& ctx);
 void add_queue_routes(Routes& routes, ApiContext& ctx);
 void add_system_routes(Routes& routes, ApiContext& ctx);
 void add_security_routes(Routes& routes, ApiContext& ctx);
+void add_dkim_routes(Routes& routes, ApiContext& ctx);
 
 // The body every 2xx answer without content of its own carries.
 nlohmann::json ok();

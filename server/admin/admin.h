@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dkim/key_store.h"
 #include "log/auth_log.h"
 #include "queue/queue_store.h"
 #include "spf/cache.h"
@@ -27,6 +28,7 @@
 #include "store/settings_store.h"
 #include "admin/mta_sts_publish.h"
 #include "tls/certificate_info.h"
+#include "tlsrpt/reporter.h"
 
 namespace postern::admin {
 
@@ -79,6 +81,8 @@ struct Status {
 struct Hooks {
   std::function<void()> queue_changed;        // wake the runner (retry, release)
   std::function<void()> certificate_changed;  // reload the TLS contexts
+  // Queue the TLS reports about a day (TLS-4), again where already sent.
+  std::function<std::vector<tlsrpt::DomainResult>(const std::string& day)> send_tls_reports;
 };
 
 // The policy engine's stores the daemon (or the CLI) already holds open; shared, so a change
@@ -101,6 +105,7 @@ struct AuthFailurePage {
 struct Paths {
   std::string tls_dir;  // the generated certificate's folder
   std::string log_dir;
+  std::string dkim_dir;  // DKIM keys (DIR/dkim)
 };
 
 class Admin {
@@ -166,6 +171,19 @@ class Admin {
   store::AccessRow blacklist_ip(const std::string& ip);
   std::vector<spf::Cache::Entry> spf_cache();
   int clear_spf_cache();
+
+  // --- DKIM keys (dkim_keys.cpp) and TLS reports (tls_reports.cpp) ------------------
+  // A new key for a hosted domain; selector empty: "postern" + the year and month.
+  // Invalid names the field (domain, selector); store::Refused when the domain has a key.
+  dkim::Key generate_dkim_key(const std::string& domain, const std::string& selector);
+  std::vector<dkim::Key> dkim_keys();
+  dkim::Key dkim_key(const std::string& domain);  // throws NotFound
+  void delete_dkim_key(const std::string& domain);  // throws NotFound
+  // day: "YYYY-MM-DD", empty for yesterday (UTC). Invalid names "date".
+  std::vector<tlsrpt::DomainResult> send_tls_reports(const std::string& day);
+  void set_tls_report_sender(std::function<std::vector<tlsrpt::DomainResult>(const std::string&)> f) {
+    hooks_.send_tls_reports = std::move(f);
+  }
 
   // --- logs, certificate, status ----------------------------------------------------
   static const std::vector<std::string>& log_names();  // "smtp", "delivery", "auth", "daemon"

@@ -17,6 +17,6 @@ AdminAccess::AdminAccess(const std::string& data_dir)
       queue(dir.queue()),
       access(dir.main_db()),
       spf_cache(dir.spf_cache()),
-      admin(settings, directory, relay, queue, {dir.tls(), dir.logs()}, {}, {&access, &spf_cache}) {}
+      admin(settings, directory, relay, queue, {dir.tls(), dir.logs(), dir.dkim()}, {}, {&access, &spf_cache}) {}
 
 }  // namespace postern::cli

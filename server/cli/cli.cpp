@@ -31,6 +31,8 @@ const char* kUsage =
     "       | remove ID                                          black and white lists (SEC-1)\n"
     "  block list | add IP [--reason TEXT] [--until never|DURATION|DATE] | lift IP   blocked clients\n"
     "  authlog [--limit N] | block IP          authentication failures (ACC-2); block blacklists the IP\n"
+    "  dkim generate DOMAIN [--selector S] | show DOMAIN | list | delete DOMAIN   DKIM keys and their DNS records\n"
+    "  tlsrpt send [--date YYYY-MM-DD]         queue the TLS reports about a day (default yesterday, UTC)\n"
     "  migrate                                 create or upgrade the data folder's schema\n"
     "DIR may also come from the POSTERN_DATA_DIR environment variable.\n";
 }  // namespace
@@ -86,7 +88,7 @@ int run(int argc, char** argv) {
       args.no_verify = true;
     } else if (a == "--tls" || a == "--username" || a == "--ip" || a == "--helo" || a == "--sender" ||
                a == "--list" || a == "--type" || a == "--action" || a == "--reason" || a == "--until" ||
-               a == "--limit") {
+               a == "--limit" || a == "--selector" || a == "--date") {
       if (i + 1 >= argc) return usage_error(a + " needs a value");
       args.options[a.substr(2)] = argv[++i];
     } else if (a.size() > 1 && a[0] == '-' && a[1] == '-') {
@@ -115,6 +117,8 @@ int run(int argc, char** argv) {
     if (verb == "access") return access_command(args);
     if (verb == "block") return block_command(args);
     if (verb == "authlog") return authlog_command(args);
+    if (verb == "dkim") return dkim_command(args);
+    if (verb == "tlsrpt") return tlsrpt_command(args);
   } catch (const store::Refused& e) {
     return refused(e.what());
   } catch (const admin::Invalid& e) {

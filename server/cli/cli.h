@@ -33,6 +33,8 @@ int spf_command(const Args& args);
 int access_command(const Args& args);
 int block_command(const Args& args);
 int authlog_command(const Args& args);
+int dkim_command(const Args& args);
+int tlsrpt_command(const Args& args);
 
 int usage_error(const std::string& message);
 int refused(const std::string& message);

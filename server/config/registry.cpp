@@ -105,6 +105,16 @@ std::vector<Setting> build_registry() {
       {"queue.delay_warning", T::Duration, "4h", 0, 60 * 86400, {}, "Delay after which the sender is told a message is late; 0 never"},
       {"delivery.per_destination_concurrency", T::Int, "4", 1, 50, {}, "Deliveries at once to one destination domain or smart host"},
 
+      // DKIM signing and TLS reporting (issue 11, TLS-4).
+      {"dkim.sign", T::Bool, "true", 0, 0, {},
+       "Sign mail from authenticated users, the LAN and trusted networks with the DKIM key of its From domain, when that domain has one"},
+      {"tlsrpt.enabled", T::Bool, "false", 0, 0, {},
+       "Record the TLS outcome of deliveries to each domain and send the daily TLS report (RFC 8460) to the domains that publish _smtp._tls (TLS-4)"},
+      {"tlsrpt.from", T::Text, "", 0, 254, {},
+       "Address TLS reports come from; its domain needs a DKIM key. Empty: postmaster@ the first hosted domain with a DKIM key"},
+      {"tlsrpt.organization", T::Text, "", 0, 200, {}, "organization-name in TLS reports; empty uses the reporting domain"},
+      {"tlsrpt.contact", T::Text, "", 0, 254, {}, "contact-info in TLS reports; empty uses the sending address"},
+
       {"log.max_size_mb", T::Int, "10", 1, 1000, {}, "Size at which a log file is rotated"},
 
       // Security (MailPlus "Sécurité" screens, SEC-3..5, ACC-3). All off by default, as in
@@ -406,6 +416,8 @@ std::optional<std::string> check_consistency(const std::map<std::string, std::st
     return std::string("delivery.smarthost_host: must be set when delivery.mode is smarthost");
   if (get("delivery.smarthost_username").empty() != get("delivery.smarthost_password").empty())
     return std::string("delivery.smarthost_username and delivery.smarthost_password must be set together");
+  if (!get("tlsrpt.from").empty() && !mail::Address::parse(get("tlsrpt.from")))
+    return std::string("tlsrpt.from: '") + get("tlsrpt.from") + "' is not a mail address";
   long long lo = 0, hi = 0;
   if (util::parse_int(get("queue.retry_min_s"), lo) && util::parse_int(get("queue.retry_max_s"), hi) && lo > hi)
     return std::string("queue.retry_min_s: must not exceed queue.retry_max_s");

@@ -27,6 +27,8 @@
 #include "daemon/dns_next_hop.h"
 #include "daemon/dns_service.h"
 #include "daemon/spf_check.h"
+#include "daemon/tls_reports.h"
+#include "dkim/submission_signer.h"
 #include "delivery/local_agent.h"
 #include "delivery/remote_agent.h"
 #include "imap/server/server.h"
@@ -50,6 +52,7 @@
 #include "tls/certificate.h"
 #include "tls/certificate_store.h"
 #include "tls/server_context.h"
+#include "tlsrpt/recorder.h"
 #include "util/cidr.h"
 #include "util/random.h"
 #include "webapp-api/api.h"
@@ -135,12 +138,17 @@ class Server {
                 4),
         acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_),
         imap_({verifier_, notifier_, dir.mail(), [this] { return current(); }, [this] { return certificates_.modern(); }}),
-        admin_(settings_, directory_, relay_tables_, queue_, {dir.tls(), dir.logs()},
-               {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; }}, {&access_tables_, &spf_cache_}),
+        admin_(settings_, directory_, relay_tables_, queue_, {dir.tls(), dir.logs(), dir.dkim()},
+               {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; },
+                [this](const std::string& day) { return tls_reports_.send(day, true); }},
+               {&access_tables_, &spf_cache_}),
         api_({admin_, [this] { return current(); },
               [this] { return webapi::LiveStatus{sessions_.active(), started_at_, policy_.stats().snapshot()}; }}),
         http_(api_) {
     policy_.add_check(spf_check(spf_));
+    remote_.set_tls_report([this](const tlsrpt::Outcome& o) {
+      if (current()->flag("tlsrpt.enabled")) tls_reports_.recorder().record(o);
+    });
   }
 
   ~Server() { ::close(stop_fd_); }
@@ -170,6 +178,7 @@ class Server {
       timespec tick{1, 0};
       int sig = sigtimedwait(&signals, nullptr, &tick);
       if (sig == SIGTERM || sig == SIGINT) break;
+      if (tick_count % 3600 == 1) daily_tls_reports();
       // Give memory freed after a burst back to the system, so an idle NAS sees an idle daemon.
       if (tick_count % 30 == 0) {
         session_threads_.collect();  // threads idle for a while exit, with their stacks
@@ -258,6 +267,25 @@ class Server {
     log::write(log::Service::Delivery, first.message_id,
                std::string(delayed ? "delay warning" : "bounce") + " queued as " + dsn_id + " to <" + first.sender + ">");
     runner_.notify();
+  }
+
+  // TLS-4: yesterday's reports, checked hourly so a DNS failure is retried; the reporter
+  // skips domains already reported. Runs beside the main loop: lookups may take seconds.
+  // XXX: RFC 8460 §5 suggests a random delay after midnight; reports go within the hour.
+  void daily_tls_reports() {
+    if (!current()->flag("tlsrpt.enabled") || report_running_) return;
+    if (report_thread_.joinable()) report_thread_.join();
+    report_running_ = true;
+    report_thread_ = std::thread([this] {
+      try {
+        std::time_t now = std::time(nullptr);
+        tls_reports_.send(tlsrpt::utc_day(now - 86400), false);
+        tls_reports_.recorder().prune(tlsrpt::utc_day(now), 8);
+      } catch (const std::exception& e) {
+        log::write(log::Service::Delivery, "-", std::string("TLS reports not sent: ") + e.what());
+      }
+      report_running_ = false;
+    });
   }
 
   void ensure_admin_password() {
@@ -392,7 +420,8 @@ class Server {
           if (!ready) log::write(log::Service::Smtp, id, "TLS handshake failed with [" + ip + "]");
         }
         if (ready) {
-          smtp::Services svc{policy_, verifier_, queue_, data_budget_, spf_, [this] { runner_.notify(); }};
+          smtp::Services svc{policy_, verifier_, queue_, data_budget_, spf_, [this] { runner_.notify(); },
+                             &submission_signer_};
           smtp::Session(transport, svc, {cfg, tls, ep, ip, id}).run();
         }
       }
@@ -422,6 +451,7 @@ class Server {
       log::write(log::Service::Daemon, "-", "sessions still open after 60 s; exiting without them");
       std::_Exit(0);
     }
+    if (report_thread_.joinable()) report_thread_.join();
     runner_.stop();
     // Group commit at work: how many queue writes shared each fsync'd commit.
     log::write(log::Service::Daemon, "-",
@@ -446,6 +476,13 @@ class Server {
   spf::Gate spf_{dns_, &spf_cache_, &srs_};
   auth::Verifier verifier_;
   policy::Engine policy_;
+  dkim::Signer dkim_signer_;
+  dkim::KeyStore dkim_keys_{dir_.dkim()};
+  dkim::SubmissionSigner submission_signer_{dkim_keys_, dkim_signer_};
+  TlsReports tls_reports_{dir_, dns_, policy_, directory_, queue_, dkim_signer_, [this] { return current(); },
+                          [this] { runner_.notify(); }};
+  std::thread report_thread_;
+  std::atomic<bool> report_running_{false};
   int stop_fd_;
   delivery::RemoteAgent remote_;
   queue::Runner runner_;

@@ -10,6 +10,7 @@ void DataDir::create() const {
   util::make_dirs(mail(), 0750);
   util::make_dirs(tls(), 0700);
   util::make_dirs(logs(), 0750);
+  util::make_dirs(dkim(), 0700);
 }
 
 }  // namespace postern::daemon

@@ -1,5 +1,6 @@
 // The data folder's layout, in one place: DIR/postern.db, DIR/queue/, DIR/mail/,
-// DIR/tls/, DIR/log/, DIR/spf-cache.db, DIR/srs.key. Every command and the daemon resolve paths through this.
+// DIR/tls/, DIR/log/, DIR/spf-cache.db, DIR/srs.key,
+// DIR/dkim/ (DKIM keys), DIR/tlsrpt.db (TLS report counts). Every command and the daemon resolve paths through this.
 #pragma once
 #include <string>
 
@@ -15,6 +16,8 @@ struct DataDir {
   std::string logs() const { return root + "/log"; }
   std::string spf_cache() const { return root + "/spf-cache.db"; }  // SPF-4, a disposable cache
   std::string srs_key() const { return root + "/srs.key"; }  // SPF-10 secret (0600)
+  std::string dkim() const { return root + "/dkim"; }         // DOMAIN/SELECTOR.pem (0600)
+  std::string tlsrpt_db() const { return root + "/tlsrpt.db"; }  // TLS-4 outcomes per day
 
   // Creates the folder tree (mode 0750; tls 0700) if missing. Throws std::system_error.
   void create() const;

@@ -220,6 +220,9 @@ std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queu
       }
     }
     std::string where = (hop.name.empty() ? hop.ip : hop.name) + "[" + hop.ip + "]:" + std::to_string(hop.port);
+    if (target.direct && tls_report_)
+      if (auto o = tls_outcome(domain_of(envs.front()->recipient), hop, t, target.tls_policy, options.source_ip))
+        tls_report_(*o);
     if (!t.reached || (!t.per_recipient && t.session.temporary())) {
       last_error = t.session.str();
       continue;  // next host: unreachable, or a temporary refusal of the whole session

@@ -13,6 +13,7 @@
 
 #include "config/snapshot.h"
 #include "delivery/next_hop.h"
+#include "delivery/tls_outcome.h"
 #include "queue/runner.h"
 #include "smtp/client/client_session.h"
 #include "store/relay_tables.h"
@@ -33,11 +34,17 @@ class RemoteAgent {
   std::vector<queue::Outcome> deliver(const std::vector<queue::Envelope>& envs, const std::string& body);
   void close_idle();
 
+  // TLS reporting (RFC 8460): told the TLS outcome of every session with a recipient
+  // domain's MX. Set once before delivery starts.
+  using TlsReport = std::function<void(const tlsrpt::Outcome&)>;
+  void set_tls_report(TlsReport report) { tls_report_ = std::move(report); }
+
  private:
   struct Target {
     std::vector<smtp::Hop> hops;  // in the order to try
     queue::Outcome failure;       // when hops is empty: why
     bool direct = false;          // the recipient domain's own MX hosts
+    TlsPolicy tls_policy;         // reported with each session's TLS outcome
   };
   Target smarthost_target(const config::Snapshot& cfg);
   Target host_target(smtp::Hop base, const std::string& host);
@@ -52,6 +59,7 @@ class RemoteAgent {
   store::RelayTables& tables_;
   ConfigSource config_;
   TlsSource tls_;
+  TlsReport tls_report_;
 };
 
 }  // namespace postern::delivery

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ADMIN_PASSWORD
 
-SECTIONS = ["overview", "accounts", "delivery", "certificate", "mtaSts", "queue", "logs", "blocks", "system"]
+SECTIONS = ["overview", "accounts", "delivery", "certificate", "mtaSts", "signing", "queue", "logs", "blocks", "system"]
 DELIVERY_TABS = ["general", "delivery", "relay", "security", "spf"]
 LOG_TABS = ["smtp", "delivery", "auth", "daemon"]
 

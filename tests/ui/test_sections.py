@@ -173,3 +173,25 @@ def test_spf_cache_listed_and_flushed(mailserver, browser, shots):
         b.page(["getByText", "SPF cache flushed (1 removed)."], ["waitFor"])
         b.page(row, ["waitFor", {"state": "detached"}])
         assert d.api.get("/spf/cache") == []
+
+
+def test_dkim_key_generated_in_the_panel_shows_its_record(admin_daemon, browser, shots):
+    d, b = admin_daemon, browser
+    signed_in(b, d, "#/signing")
+    b.page(["locator", "#dkim-domain"], ["waitFor"])
+    add(b, "dkim", {"domain": "example.test", "selector": "panel1"}, button="Generate a key")
+    row = ["locator", "#dkim-table tbody tr", {"hasText": "panel1._domainkey.example.test"}]
+    b.page(row, ["waitFor"])
+    assert "v=DKIM1; k=rsa; p=" in b.page(row, ["textContent"])
+    shots(b, "signing")
+    # The key is the one the CLI shows, and mail from the LAN is now signed with it.
+    assert "panel1._domainkey.example.test" in d.cli("dkim", "show", "example.test").stdout
+    with d.smtp(source="127.0.0.2") as s:
+        s.sendmail("alice@example.test", ["bob@example.test"],
+                   "From: alice@example.test\r\nTo: bob@example.test\r\nSubject: signed in the panel\r\n\r\nhi\r\n")
+    assert b"d=example.test" in d.wait_messages("bob@example.test", 1)[0]
+    # Deleting asks first, then the key is gone.
+    b.page(["getByRole", "button", {"name": "Delete example.test"}], ["click"])
+    confirm_dialog(b)
+    b.page(row, ["waitFor", {"state": "detached"}])
+    assert d.api.get("/dkim/keys") == []

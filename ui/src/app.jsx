@@ -15,6 +15,7 @@ import { Accounts } from './pages/accounts.jsx';
 import { MessageDelivery } from './pages/delivery.jsx';
 import { Certificate } from './pages/certificate.jsx';
 import { MtaSts } from './pages/mtasts.jsx';
+import { Signing } from './pages/signing.jsx';
 import { Queue } from './pages/queue.jsx';
 import { Logs } from './pages/logs.jsx';
 import { Blocks } from './pages/blocks.jsx';
@@ -26,6 +27,7 @@ const sections = [
   ['delivery', MessageDelivery],
   ['certificate', Certificate],
   ['mtaSts', MtaSts],
+  ['signing', Signing],
   ['queue', Queue],
   ['logs', Logs],
   ['blocks', Blocks],

@@ -12,6 +12,7 @@
 
 #include "auth/verifier.h"
 #include "config/snapshot.h"
+#include "dkim/submission_signer.h"
 #include "mail/address.h"
 #include "net/acceptor.h"
 #include "net/transport.h"
@@ -32,6 +33,7 @@ struct Services {
   DataBudget& budget;
   spf::Gate& spf;
   std::function<void()> mail_queued;  // wakes the queue runner
+  const dkim::SubmissionSigner* dkim = nullptr;  // signs our users' mail (dkim.sign); may be null
 };
 
 struct SessionSetup {

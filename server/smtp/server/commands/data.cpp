@@ -116,11 +116,21 @@ Session::Next Session::cmd_data(const Command& cmd) {
     if (!facts.has_message_id) headers += message_id_header(msg.id, hostname());
   }
   msg.body = headers + reader.take_message();
+  // Our own users' mail is signed here, once, before the queue write (never mail from outside).
+  std::string dkim_note;
+  if (svc_.dkim && cfg_.flag("dkim.sign") && svc_.policy.may_relay(facts_, cfg_)) {
+    auto signed_by = svc_.dkim->sign(msg.body, facts_.own_network(), {facts_.auth_user, sender_->str()});
+    if (!signed_by.problem.empty()) log("DKIM signing failed, sent unsigned: " + signed_by.problem);
+    if (!signed_by.header.empty()) {
+      msg.body = signed_by.header + msg.body;
+      dkim_note = " dkim=" + signed_by.domain;
+    }
+  }
   msg.client_ip = setup_.peer_ip;
   msg.helo = helo_;
   msg.auth_user = facts_.auth_user;
   std::string summary = "queued id=" + msg.id + " from=<" + sender_->str() + "> nrcpt=" + std::to_string(recipients_.size()) +
-                        " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : "") +
+                        " size=" + std::to_string(msg.body.size()) + (facts_.authenticated() ? " user=" + facts_.auth_user : "") + dkim_note +
                         (ctx_.whitelist.matched()
                              ? " whitelist=" + ctx_.whitelist.describe() + " skip=" + ctx_.whitelist.describe_skips()
                              : "");
