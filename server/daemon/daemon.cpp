@@ -140,7 +140,7 @@ class Server {
                  std::lock_guard<std::mutex> lock(mu_);
                  return tls_;
                }}) {
-    policy_.add_check(spf_check(spf_));
+    for (auto& check : spf_checks(spf_, policy_)) policy_.add_check(std::move(check));
   }
 
   ~Server() { ::close(stop_fd_); }
