@@ -30,6 +30,10 @@ while (($#)); do
 done
 
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+# The commit the run starts from (the binary under test is built from it), marked when the
+# tree has uncommitted changes.
+commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+git -C "$ROOT" diff --quiet HEAD 2>/dev/null || commit="$commit + uncommitted changes"
 started="$(date -u '+%Y-%m-%d %H:%M UTC')"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -59,11 +63,10 @@ version_of() { dpkg-query -W -f='${Version}' "$1" 2>/dev/null || echo "not insta
 cpu="$(awk -F: '/model name/ { sub(/^ +/, "", $2); print $2; exit }' /proc/cpuinfo)"
 mem="$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 os="$(. /etc/os-release && echo "$PRETTY_NAME")"
-commit="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 {
   echo "# Benchmarks"
   echo
-  echo "Written by \`bench/report.sh ${ARGS[*]}\` (started $started, ended $(date -u '+%H:%M UTC')), Postern commit \`$commit\`."
+  echo "Written by \`bench/report.sh${ARGS[*]:+ ${ARGS[*]}}\` (started $started, ended $(date -u '+%H:%M UTC')), Postern commit \`$commit\`."
   echo "Every figure below comes from that one run, on this machine; ratios are Postern / the"
   echo "reference server under the same load from the same client in the same run."
   echo
