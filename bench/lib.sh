@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shell helpers shared by the bench scripts (run.sh, relay.sh). Sourced, not run.
+# Shell helpers shared by the bench scripts (run.sh, relay.sh, imap.sh). Sourced, not run.
 # Expects: LOOPBACK (the only address used), TMP (the temp dir; set before
 # postfix_master_pid is called, private Postfix queue under $TMP/postfix/queue).
 
@@ -9,6 +9,43 @@ die() { log "ERROR: $*"; exit 1; }
 now() { date +%s.%N; }
 fdiv() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.1f", a / b; else print "-" }'; }
 fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+
+# ------------------------------------------------------------ arguments
+# The options run.sh and relay.sh share: --quick, -n N, -s SESSIONS, -l SIZE, -r ROUNDS,
+# --only postfix|postern, --keep, -h. Sets N, SESSIONS, SIZE, ROUNDS, ONLY, KEEP, QUICK (the
+# caller sets their defaults, SCRIPT and usage() first). --quick means 300 messages unless
+# -n is given, a sample of 20 and a 0.1 s poll. A script's own option goes to its
+# extra_option function when it defines one (it returns non-zero for an unknown option).
+parse_bench_args() {
+  local n_set=""
+  QUICK=0
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --quick) QUICK=1; shift ;;
+      -n) N="${2:-}"; n_set=1; shift 2 || shift ;;
+      -s) SESSIONS="${2:-}"; shift 2 || shift ;;
+      -l) SIZE="${2:-}"; shift 2 || shift ;;
+      -r) ROUNDS="${2:-}"; shift 2 || shift ;;
+      --only) ONLY="${2:-}"; [ -n "$ONLY" ] || ONLY=invalid; shift 2 || shift ;;
+      --keep) KEEP=1; shift ;;
+      -h|--help) usage; exit 0 ;;
+      *)
+        if declare -F extra_option >/dev/null && extra_option "$1"; then shift; continue; fi
+        echo "$SCRIPT: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+    esac
+  done
+  if [ "$QUICK" = 1 ]; then
+    [ -n "$n_set" ] || N="${BENCH_N:-300}"
+    SAMPLE=20; POLL="${BENCH_POLL:-0.1}"
+  fi
+  case "$ONLY" in ""|postfix|postern) ;; *) echo "$SCRIPT: --only takes postfix or postern" >&2; exit 2 ;; esac
+  local v
+  for v in N SESSIONS SIZE ROUNDS; do
+    case "${!v}" in ''|*[!0-9]*|0) echo "$SCRIPT: $v must be a positive integer" >&2; exit 2 ;; esac
+  done
+}
+run_postfix() { [ "$ONLY" != postern ]; }
+run_postern() { [ "$ONLY" != postfix ]; }
 
 # ------------------------------------------------------------ packages
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }

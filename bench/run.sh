@@ -40,31 +40,13 @@ ROUNDS="${BENCH_ROUNDS:-1}"     # alternating rounds (postfix, postern, postfix,
 SENDER="sender@$DOMAIN"
 LOOPBACK="127.0.0.1"            # the only address this script ever uses
 
-N_SET=""
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+SCRIPT=run.sh
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; }
+extra_option() { case "$1" in --trace) TRACE=1 ;; *) return 1 ;; esac; }
 
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --quick) [ -n "$N_SET" ] || N="${BENCH_N:-300}"; IDLE_SETTLE=1; SAMPLE=20; POLL="${BENCH_POLL:-0.1}"; shift ;;
-    -n) N="${2:-}"; N_SET=1; shift 2 || shift ;;
-    -s) SESSIONS="${2:-}"; shift 2 || shift ;;
-    -l) SIZE="${2:-}"; shift 2 || shift ;;
-    -r) ROUNDS="${2:-}"; shift 2 || shift ;;
-    --only) ONLY="${2:-}"; [ -n "$ONLY" ] || ONLY=invalid; shift 2 || shift ;;
-    --keep) KEEP=1; shift ;;
-    --trace) TRACE=1; shift ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
-  esac
-done
-case "$ONLY" in ""|postfix|postern) ;; *) echo "run.sh: --only takes postfix or postern" >&2; exit 2 ;; esac
-for v in N SESSIONS SIZE ROUNDS; do
-  case "${!v}" in ''|*[!0-9]*|0) echo "run.sh: $v must be a positive integer" >&2; exit 2 ;; esac
-done
-run_postfix() { [ "$ONLY" != postern ]; }
-run_postern() { [ "$ONLY" != postfix ]; }
-
-. "$HERE/lib.sh"   # log, die, free_port, wait_smtp, tree_cpu, tree_mem, ...
+. "$HERE/lib.sh"   # parse_bench_args, log, die, free_port, wait_smtp, tree_cpu, tree_mem, ...
+parse_bench_args "$@"
+[ "$QUICK" = 0 ] || IDLE_SETTLE=1
 
 # ------------------------------------------------------------ dependencies
 [ "$(id -u)" = 0 ] || die "run as root (apt-get, and a private Postfix instance needs it)"

@@ -40,7 +40,8 @@ const char* kCommonHeaders =
     "Referrer-Policy: no-referrer\r\nConnection: close\r\n";
 
 void send(mg_connection* conn, const Response& r) {
-  std::string body = r.body.dump();
+  // Text from outside (log lines, names in refusals) may not be UTF-8: replaced, never a throw.
+  std::string body = r.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + reason(r.status) +
                      "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
                      kCommonHeaders;

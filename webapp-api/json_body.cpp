@@ -1,6 +1,6 @@
 #include "json_body.h"
 
-#include "admin/admin.h"
+#include "admin/input.h"
 #include "util/strings.h"
 
 namespace postern::webapi {

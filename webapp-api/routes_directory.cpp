@@ -1,6 +1,7 @@
 // Routes: hosted domains, users (passwords set, never read) and aliases.
 #include "api.h"
 #include "json_body.h"
+#include "request_bodies.h"
 
 namespace postern::webapi {
 
@@ -42,9 +43,8 @@ void add_directory_routes(Routes& routes, ApiContext& ctx) {
     return r;
   }});
   routes.push_back({"POST", "/api/v1/users", [&ctx](Request& req) {
-    JsonBody body(req.body, {"address", "password"});
-    auto address = body.text("address");
-    return created({{"address", ctx.admin.add_user(address, body.text("password"))}});
+    auto body = account_body(req.body);
+    return created({{"address", ctx.admin.add_user(body.address, body.password)}});
   }});
   routes.push_back({"PUT", "/api/v1/users/{address}/password", [&ctx](Request& req) {
     JsonBody body(req.body, {"password"});

@@ -1,7 +1,7 @@
 // Routes: trusted networks, relay domains, smart-host rules, per-host credentials.
 // Passwords are accepted, stored and never returned ("password_set" says one exists).
 #include "api.h"
-#include "json_body.h"
+#include "request_bodies.h"
 
 namespace postern::webapi {
 
@@ -29,9 +29,8 @@ void add_relay_routes(Routes& routes, ApiContext& ctx) {
     return with(200, out);
   }});
   routes.push_back({"POST", "/api/v1/trusted-networks", [&ctx](Request& req) {
-    JsonBody body(req.body, {"name", "networks"});
-    auto name = body.text("name");
-    auto t = ctx.admin.add_trusted(name, body.text_list("networks"));
+    auto body = trusted_body(req.body);
+    auto t = ctx.admin.add_trusted(body.name, body.networks);
     return with(201, {{"name", t.name}, {"networks", t.networks}});
   }});
   routes.push_back({"DELETE", "/api/v1/trusted-networks/{name}", [&ctx](Request& req) {
@@ -45,9 +44,8 @@ void add_relay_routes(Routes& routes, ApiContext& ctx) {
     return with(200, out);
   }});
   routes.push_back({"POST", "/api/v1/relay-domains", [&ctx](Request& req) {
-    JsonBody body(req.body, {"domain", "next_hop"});
-    auto domain = body.text("domain");
-    auto d = ctx.admin.add_relay_domain(domain, body.text_or("next_hop", ""));
+    auto body = relay_domain_body(req.body);
+    auto d = ctx.admin.add_relay_domain(body.domain, body.next_hop);
     return with(201, {{"domain", d.domain}, {"next_hop", d.next_hop}});
   }});
   routes.push_back({"DELETE", "/api/v1/relay-domains/{domain}", [&ctx](Request& req) {
@@ -61,21 +59,7 @@ void add_relay_routes(Routes& routes, ApiContext& ctx) {
     return with(200, out);
   }});
   routes.push_back({"POST", "/api/v1/relay-rules", [&ctx](Request& req) {
-    JsonBody body(req.body, {"name", "kind", "patterns", "host", "port", "tls", "verify", "username", "password"});
-    admin::RuleInput in;
-    in.name = body.text("name");
-    in.kind = body.text("kind");
-    in.patterns = body.text_list("patterns");
-    in.host = body.text("host");
-    if (auto port = body.integer("port")) {
-      if (*port < 1 || *port > 65535) throw admin::Invalid("port", "port must be between 1 and 65535");
-      in.port = int(*port);
-    }
-    in.tls = body.text_or("tls", "starttls");
-    in.verify = body.boolean("verify").value_or(true);
-    in.username = body.text_or("username", "");
-    in.password = body.text_or("password", "");
-    return with(201, rule_json(ctx.admin.add_rule(in)));
+    return with(201, rule_json(ctx.admin.add_rule(relay_rule_body(req.body))));
   }});
   routes.push_back({"DELETE", "/api/v1/relay-rules/{name}", [&ctx](Request& req) {
     ctx.admin.remove_rule(req.params.at("name"));
@@ -88,10 +72,8 @@ void add_relay_routes(Routes& routes, ApiContext& ctx) {
     return with(200, out);
   }});
   routes.push_back({"POST", "/api/v1/credentials", [&ctx](Request& req) {
-    JsonBody body(req.body, {"host", "username", "password"});
-    auto host = body.text("host");
-    auto username = body.text("username");
-    return with(201, credentials_json(ctx.admin.set_credentials(host, username, body.text("password"))));
+    auto body = credentials_body(req.body);
+    return with(201, credentials_json(ctx.admin.set_credentials(body.host, body.username, body.password)));
   }});
   routes.push_back({"DELETE", "/api/v1/credentials/{host}", [&ctx](Request& req) {
     ctx.admin.remove_credentials(req.params.at("host"));

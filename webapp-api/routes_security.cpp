@@ -2,6 +2,7 @@
 // with their "block this IP", and the SPF cache (SPF-4). Validation is the facade's.
 #include "api.h"
 #include "json_body.h"
+#include "request_bodies.h"
 #include "spf/checker.h"
 #include "util/strings.h"
 
@@ -37,13 +38,7 @@ void add_security_routes(Routes& routes, ApiContext& ctx) {
     return with(200, out);
   }});
   routes.push_back({"POST", "/api/v1/security-rules", [&ctx](Request& req) {
-    JsonBody body(req.body, {"list", "type", "value", "action"});
-    admin::SecurityRuleInput in;
-    in.list = body.text("list");
-    in.type = body.text("type");
-    in.value = body.text("value");
-    in.action = body.text_or("action", "");
-    return with(201, rule_json(ctx.admin.add_security_rule(in)));
+    return with(201, rule_json(ctx.admin.add_security_rule(security_rule_body(req.body))));
   }});
   routes.push_back({"DELETE", "/api/v1/security-rules/{id}", [&ctx](Request& req) {
     long long id = 0;
@@ -58,11 +53,8 @@ void add_security_routes(Routes& routes, ApiContext& ctx) {
     return with(200, out);
   }});
   routes.push_back({"POST", "/api/v1/blocks", [&ctx](Request& req) {
-    JsonBody body(req.body, {"ip", "reason", "until"});
-    auto ip = body.text("ip");
-    auto reason = body.text_or("reason", "");
-    auto until = body.integer("until").value_or(0);
-    return with(201, block_json(ctx.admin.add_block(ip, reason, until)));
+    auto body = block_body(req.body);
+    return with(201, block_json(ctx.admin.add_block(body.ip, body.reason, body.until)));
   }});
   routes.push_back({"DELETE", "/api/v1/blocks/{ip}", [&ctx](Request& req) {
     ctx.admin.lift_block(req.params.at("ip"));

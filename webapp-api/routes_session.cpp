@@ -4,6 +4,7 @@
 
 #include "api.h"
 #include "json_body.h"
+#include "request_bodies.h"
 #include "log/auth_log.h"
 #include "log/log.h"
 
@@ -36,10 +37,8 @@ void add_session_routes(Routes& routes, ApiContext& ctx, Sessions& sessions) {
       r.headers.push_back("Retry-After: " + std::to_string(wait));
       return r;
     }
-    JsonBody body(req.body, {"user", "password"});
-    auto user = body.text_or("user", "admin");
-    auto password = body.text("password");
-    if (user != "admin" || !ctx.admin.check_admin_password(password)) {
+    auto body = login_body(req.body);
+    if (body.user != "admin" || !ctx.admin.check_admin_password(body.password)) {
       sessions.record_failure(req.remote_ip, now, window);
       log_login_failure(req.remote_ip, "bad-password");
       throw HttpError(401, "wrong user name or password");

@@ -3,32 +3,10 @@
 
 #include "admin/admin.h"
 #include "auth/password.h"
-#include "mail/address.h"
-#include "store/maildir.h"
-#include "util/strings.h"
 
 namespace postern::admin {
 
 namespace {
-std::string domain_name(const std::string& text, const char* field) {
-  auto name = util::to_lower(text);
-  if (name.find('.') == std::string::npos || name.front() == '[' || !mail::valid_domain(name))
-    throw Invalid(field, "'" + text + "' is not a valid domain name (for example example.com)");
-  return name;
-}
-
-// A user or alias address: valid, ASCII (it names a folder), and safe as a folder name.
-std::string account_key(const std::string& text, const char* field) {
-  auto a = mail::Address::parse(text, false);
-  if (!a || a->domain.front() == '[') throw Invalid(field, "'" + text + "' is not a valid email address");
-  try {
-    store::maildir_path("/", a->key());
-  } catch (const std::invalid_argument&) {
-    throw Invalid(field, "'" + text + "' cannot be used as a mailbox name (no '/' and no leading '.')");
-  }
-  return a->key();
-}
-
 // The stores say "... does not exist" for a missing item; the API answers that with 404.
 template <typename F>
 auto existing(F&& f) -> decltype(f()) {
@@ -42,14 +20,6 @@ auto existing(F&& f) -> decltype(f()) {
   }
 }
 }  // namespace
-
-std::optional<std::string> Admin::password_problem(const std::string& password) {
-  if (password.size() < 8) return std::string("password must be at least 8 characters");
-  if (password.size() > 1024) return std::string("password must be at most 1024 characters");
-  for (unsigned char c : password)
-    if (c < 32 || c == 127) return std::string("password must not contain control characters");
-  return std::nullopt;
-}
 
 std::string Admin::add_domain(const std::string& name) {
   auto key = domain_name(name, "name");
@@ -88,14 +58,7 @@ std::string Admin::remove_user(const std::string& address) {
 std::vector<std::string> Admin::users() { return directory_.users(); }
 
 store::AliasEntry Admin::add_alias(const std::string& address, const std::vector<std::string>& targets) {
-  store::AliasEntry entry{account_key(address, "address"), {}};
-  for (const auto& t : targets) {
-    auto a = mail::Address::parse(t, true);
-    if (!a) throw Invalid("targets", "alias target '" + t + "' is not a valid email address");
-    if (a->key() == entry.address) throw Invalid("targets", "alias " + entry.address + " cannot point to itself");
-    entry.targets.push_back(a->key());
-  }
-  if (entry.targets.empty()) throw Invalid("targets", "alias needs at least one target");
+  auto entry = alias_entry(address, targets);
   directory_.add_alias(entry.address, entry.targets);
   return entry;
 }

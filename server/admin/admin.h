@@ -4,6 +4,7 @@
 // touch SQL or the registry's rules directly.
 // Collaborators: config (registry, normalize, check_consistency), store (settings, directory,
 // relay tables, access tables), queue::QueueStore, spf::Cache, log::parse_auth_failure, policy::relay_validation, tls (certificate files), log files.
+// Input is checked by the pure functions of admin/input.h before anything is stored.
 // Errors: bad input throws admin::Invalid naming the field; an item that does not exist throws
 // admin::NotFound; a conflict (duplicate, still in use) throws store::Refused; infrastructure
 // failures throw std::runtime_error. Nothing is written when a check fails.
@@ -18,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "admin/input.h"
 #include "dkim/key_store.h"
 #include "log/auth_log.h"
 #include "queue/queue_store.h"
@@ -31,27 +33,6 @@
 #include "tlsrpt/reporter.h"
 
 namespace postern::admin {
-
-class Invalid : public std::runtime_error {
- public:
-  Invalid(std::string field, const std::string& message) : std::runtime_error(message), field(std::move(field)) {}
-  std::string field;
-};
-
-class NotFound : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-struct RuleInput {
-  std::string name, kind;
-  std::vector<std::string> patterns;
-  std::string host;  // HOST or HOST:PORT
-  std::optional<int> port;
-  std::string tls = "starttls";
-  bool verify = true;
-  std::string username, password;
-};
 
 struct QueueFilter {
   std::string route;   // "local", "remote" or empty
@@ -92,11 +73,6 @@ struct SecurityStores {
   spf::Cache* spf_cache = nullptr;
 };
 
-struct SecurityRuleInput {
-  std::string list, type, value;
-  std::string action;  // empty: reject (blacklist) / none (whitelist)
-};
-
 struct AuthFailurePage {
   std::vector<log::AuthFailure> entries;  // newest first
   size_t total = 0;                       // failures in the current and the previous file
@@ -134,8 +110,6 @@ class Admin {
   std::vector<store::AliasEntry> aliases();
   void set_admin_password(const std::string& password);
   bool check_admin_password(const std::string& password);
-  // The rule for passwords Postern stores a hash of; nullopt when `password` passes.
-  static std::optional<std::string> password_problem(const std::string& password);
 
   // --- relay control and routing ----------------------------------------------------
   store::TrustedNetwork add_trusted(const std::string& name, const std::vector<std::string>& networks);

@@ -11,14 +11,6 @@
 
 namespace postern::admin {
 
-namespace {
-std::string canonical_ip(const std::string& text) {
-  auto ip = util::IpAddress::parse(text);
-  if (!ip) throw Invalid("ip", "'" + text + "' is not an IP address");
-  return ip->to_string();
-}
-}  // namespace
-
 store::AccessTables& Admin::access() {
   if (!security_.access) throw std::runtime_error("the access tables are not open in this process");
   return *security_.access;
@@ -32,20 +24,7 @@ spf::Cache& Admin::cache() {
 std::vector<store::AccessRow> Admin::security_rules() { return access().rules(); }
 
 store::AccessRow Admin::add_security_rule(const SecurityRuleInput& in) {
-  auto list = policy::parse_access_list(in.list);
-  if (!list) throw Invalid("list", "list must be black or white");
-  // The control panel names the sender's domain "sender_domain"; the engine calls it "domain".
-  auto type = policy::parse_access_type(in.type == "sender_domain" ? "domain" : in.type);
-  if (!type) throw Invalid("type", "type must be ip, cidr, sender, recipient or domain");
-  auto action = policy::parse_access_action(in.action.empty() ? "reject" : in.action);
-  if (!action) throw Invalid("action", "action must be reject or discard");
-  // A whitelist rule has no action; "reject" is tolerated because forms send their default.
-  if (*list == policy::AccessList::White && *action != policy::AccessAction::Reject)
-    throw Invalid("action", "action applies to blacklist rules only");
-  std::string error;
-  auto value = policy::normalize_access_value(*type, in.value, error);
-  if (!value) throw Invalid("value", error);
-  store::AccessRow row{0, policy::name_of(*list), policy::name_of(*type), *value, policy::name_of(*action), 0};
+  auto row = security_rule(in);
   auto id = access().add_rule(row);
   for (const auto& stored : access().rules())
     if (stored.id == id) return stored;  // with the store's created_at
@@ -62,14 +41,7 @@ void Admin::remove_security_rule(int64_t id) {
 std::vector<store::ClientBlock> Admin::blocks() { return access().blocks(std::time(nullptr)); }
 
 store::ClientBlock Admin::add_block(const std::string& ip_text, const std::string& reason, int64_t until) {
-  auto ip = canonical_ip(ip_text);
-  if (reason.size() > 200) throw Invalid("reason", "reason must be at most 200 characters");
-  for (unsigned char c : reason)
-    if (c < 32 || c == 127) throw Invalid("reason", "reason must be one line of printable text");
-  auto now = int64_t(std::time(nullptr));
-  if (until < 0 || (until != 0 && until <= now))
-    throw Invalid("until", "until must be a future time in Unix seconds, or 0 for until lifted");
-  store::ClientBlock block{ip, reason.empty() ? "blocked by the administrator" : reason, now, until};
+  auto block = client_block(ip_text, reason, until, int64_t(std::time(nullptr)));
   access().block(block);
   return block;
 }

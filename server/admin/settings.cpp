@@ -12,13 +12,6 @@ std::map<std::string, std::string> defaults() {
   return out;
 }
 
-// check_consistency messages start with the setting they are about ("KEY: ..." or
-// "KEY and OTHER must ..."); the API names it as the field.
-std::string field_of(const std::string& message) {
-  auto end = message.find_first_of(": ");
-  auto key = message.substr(0, end);
-  return config::find_setting(key) ? key : "";
-}
 }  // namespace
 
 Admin::Admin(store::SettingsStore& settings, store::Directory& directory, store::RelayTables& relay,
@@ -29,19 +22,7 @@ Admin::Admin(store::SettingsStore& settings, store::Directory& directory, store:
 std::map<std::string, std::string> Admin::settings() { return config::Snapshot(settings_.load()).values(); }
 
 std::map<std::string, std::string> Admin::set_settings(const std::map<std::string, std::string>& raw) {
-  if (raw.empty()) throw Invalid("", "no settings given");
-  std::map<std::string, std::string> changes;
-  for (const auto& [key, value] : raw) {
-    const auto* s = config::find_setting(key);
-    if (!s) throw Invalid(key, "unknown setting '" + key + "'");
-    std::string error;
-    auto normalized = config::normalize(*s, value, error);
-    if (!normalized) throw Invalid(key, error);
-    changes[key] = *normalized;
-  }
-  auto effective = settings();
-  for (const auto& [k, v] : changes) effective[k] = v;
-  if (auto problem = config::check_consistency(effective)) throw Invalid(field_of(*problem), *problem);
+  auto changes = settings_changes(raw, settings());
   settings_.apply(changes, defaults());
   return changes;
 }

@@ -50,7 +50,7 @@ int refused(const std::string& message) {
 bool read_password(std::string& out, std::string& error) {
   if (!std::getline(std::cin, out)) out.clear();
   if (!out.empty() && out.back() == '\r') out.pop_back();
-  if (auto problem = admin::Admin::password_problem(out)) {
+  if (auto problem = admin::password_problem(out)) {
     error = *problem;
     return false;
   }

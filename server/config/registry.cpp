@@ -137,6 +137,8 @@ std::vector<Setting> build_registry() {
        "Most new connections from one client in a minute"},
       {"security.reject_unauth_pipelining", T::Bool, "false", 0, 0, {},
        "Reject clients that send commands before the greeting, or ahead of replies without PIPELINING (SEC-5)"},
+      {"security.greet_pause_ms", T::Int, "500", 0, 10000, {},
+       "With reject_unauth_pipelining: how long the server waits before its greeting for a client that talks first"},
       {"security.reject_non_fqdn_helo", T::Bool, "false", 0, 0, {},
        "Reject clients whose HELO/EHLO name is not a fully qualified domain or an address literal (SEC-5)"},
       {"security.reject_unknown_helo", T::Bool, "false", 0, 0, {},

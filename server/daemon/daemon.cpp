@@ -145,7 +145,7 @@ class Server {
         api_({admin_, [this] { return current(); },
               [this] { return webapi::LiveStatus{sessions_.active(), started_at_, policy_.stats().snapshot()}; }}),
         http_(api_) {
-    policy_.add_check(spf_check(spf_));
+    for (auto& check : spf_checks(spf_, policy_)) policy_.add_check(std::move(check));
     remote_.set_tls_report([this](const tlsrpt::Outcome& o) {
       if (current()->flag("tlsrpt.enabled")) tls_reports_.recorder().record(o);
     });

@@ -100,6 +100,12 @@ bool Transport::input_pending() const {
   return ::poll(&fd, 1, 0) > 0 && (fd.revents & POLLIN);
 }
 
+bool Transport::input_within(int ms) {
+  if (input_pending()) return true;
+  if (ms <= 0 || wait_for(POLLIN, now_ms() + ms, true) != Wait::Ready) return false;
+  return input_pending();
+}
+
 ReadStatus Transport::read_line(std::string& out, size_t max, int timeout_ms, bool interruptible) {
   out.clear();
   long long deadline = now_ms() + timeout_ms;

@@ -43,6 +43,9 @@ class Transport {
   // Whether the client has sent bytes not read yet: buffered here, inside TLS, or waiting
   // in the socket. Never blocks (used to detect commands sent ahead of time).
   bool input_pending() const;
+  // Whether the client sends bytes within `ms` milliseconds (true at once when some are
+  // already pending; false when the daemon stops meanwhile). Postfix's greet pause.
+  bool input_within(int ms);
   bool tls() const { return ssl_ != nullptr; }
   std::string tls_description() const;  // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
 

@@ -31,6 +31,7 @@ struct Context {
   // The transaction (cleared by reset_transaction()).
   std::optional<mail::Address> sender;
   const mail::Address* rcpt = nullptr;         // the recipient being judged (Rcpt stage)
+  WhitelistMatch rcpt_whitelist;               // whitelist entries matching that recipient alone
   std::vector<mail::RoutedRecipient> routed;   // what the Rcpt stage resolved it to
   WhitelistMatch whitelist;                    // client + sender + recipients so far (SEC-2)
   bool discard = false;                        // the message is accepted, then dropped
@@ -40,6 +41,9 @@ struct Context {
   // Results added checks keep for later stages of the same transaction, e.g. an SPF check
   // at RCPT noting "spf" -> "pass" once for the end-of-data Received-SPF header.
   std::map<std::string, std::string> notes;
+  // Refusals a Mail-stage check decided but left to its Rcpt-stage half, because some
+  // recipients may be exempt (SPF: a recipient whitelist entry skips it, SEC-2).
+  std::map<std::string, Verdict> held;
 
   // Lines a check wants in the session's log (it has no session id to log with); the
   // session writes and clears them after each stage. Kept across reset_transaction().
@@ -56,6 +60,7 @@ struct Context {
   void reset_transaction() {
     sender.reset();
     rcpt = nullptr;
+    rcpt_whitelist = {};
     routed.clear();
     whitelist = client_whitelist;
     discard = client_discard;
@@ -63,6 +68,7 @@ struct Context {
     discarded_recipients = 0;
     sender_domain_known.reset();
     notes.clear();
+    held.clear();
   }
 };
 

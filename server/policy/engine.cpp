@@ -154,6 +154,7 @@ Verdict Engine::check_mail(Context& ctx, const mail::Address& sender, const conf
 
 RecipientDecision Engine::check_rcpt(Context& ctx, const mail::Address& rcpt, const config::Snapshot& cfg) {
   ctx.rcpt = &rcpt;
+  ctx.rcpt_whitelist = {};
   ctx.routed.clear();
   RecipientDecision d;
   d.verdict = run_stage(Stage::Rcpt, ctx, cfg);
@@ -161,6 +162,7 @@ RecipientDecision Engine::check_rcpt(Context& ctx, const mail::Address& rcpt, co
   else if (d.verdict.accepted()) d.recipients = std::move(ctx.routed);
   ctx.routed.clear();
   ctx.rcpt = nullptr;
+  ctx.rcpt_whitelist = {};
   return d;
 }
 

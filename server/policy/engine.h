@@ -24,11 +24,8 @@
 // Other components add their checks with add_check() at wiring time; a check sees the
 // whitelist matches so far in ctx.whitelist (SEC-2) and skips itself when told. At Mail
 // that is the client and sender/domain entries; a check that must also honour recipient
-// whitelists belongs at Rcpt (once per transaction, its result kept in ctx.notes). SPF:
-//   engine.add_check({"spf", Stage::Mail, [](const auto& cfg) { return cfg.flag("spf.enabled"); },
-//                     [&](Context& ctx, const config::Snapshot& cfg) {
-//                       if (ctx.whitelist.skips_spf()) return Verdict::next();
-//                       return spf_verdict(...); }});
+// whitelists judges at Mail, holds its refusal in ctx.held, and applies it at Rcpt to
+// each recipient ctx.rcpt_whitelist does not exempt (SPF does so: daemon/spf_check.h).
 //
 // The relay rule has no setting that opens it: relay is allowed only to an authenticated
 // client, a LAN client the settings trust, or a trusted network — and networks wider than
@@ -98,6 +95,8 @@ class Engine {
   // Counts a refusal decided outside the stages (ACC-3).
   void count(const std::string& reason) { stats_.count(reason); }
 
+  // Whether some recipient whitelist entry exists that exempts its recipient from SPF (SEC-2).
+  bool recipient_whitelist_skips_spf();
   // Whether the client address is in a trusted-network rule (RLY-1). Call once per session.
   bool is_trusted(const util::IpAddress& client);
   // Routes mail Postern itself generates (bounces): no acceptance checks, same routing.

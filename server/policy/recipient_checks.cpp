@@ -35,12 +35,20 @@ int64_t next_local_midnight(std::time_t now) {
 
 Verdict Engine::recipient_access(Context& ctx) {
   auto m = access_rules()->recipient(*ctx.rcpt);
+  ctx.rcpt_whitelist = m.white;
   ctx.whitelist.types |= m.white.types;
   ctx.whitelist.skips |= m.white.skips;
   if (!m.black) return Verdict::next();
   if (m.black->action == AccessAction::Discard) return Verdict::discard("recipient.blacklist");
   return Verdict::reject(554, "5.7.1", "<" + ctx.rcpt->str() + ">: Recipient address rejected: Access denied",
                          "recipient.blacklist");
+}
+
+bool Engine::recipient_whitelist_skips_spf() {
+  if (!whitelist_skips(AccessType::Recipient).spf) return false;
+  for (const auto& r : access_rules()->rules())
+    if (r.list == AccessList::White && r.type == AccessType::Recipient) return true;
+  return false;
 }
 
 Verdict Engine::recipient_resolve(Context& ctx, const config::Snapshot& cfg) {

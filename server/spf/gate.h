@@ -6,8 +6,9 @@
 // Both identities are checked at MAIL FROM time, HELO first (RFC 7208 §2.3), because
 // only then is it known whether the session authenticated (SPF-2).
 // Collaborators: spf::Checker, spf::Cache (may be null: no cache), config::Snapshot.
-// The policy engine runs screen() as its "spf" check at MAIL (daemon/spf_check.h), and the
-// session inserts Decision::headers, kept under kHeadersNote, in commands/data.cpp.
+// The policy engine runs screen() as its "spf" check at MAIL and applies a refusal per
+// recipient at RCPT (daemon/spf_check.h); the session inserts Decision::headers, kept
+// under kHeadersNote, in commands/data.cpp.
 // Error contract: never throws for input or DNS trouble.
 // Threading: any thread; a Gate is shared by all sessions.
 #pragma once

@@ -52,9 +52,24 @@ def test_message_sent_before_354_is_rejected(mailserver):
 
 
 def test_commands_before_the_greeting_are_rejected(mailserver):
-    d = mailserver(security__reject_unauth_pipelining="true")
+    # The server holds its greeting back for the greet pause and any input meanwhile counts;
+    # the pause is long here (the harness's start-up probe waits 5 s for a greeting) so that
+    # a loaded machine cannot make the EHLO arrive after it. An impatient client ends the
+    # pause at once: this costs no time.
+    d = mailserver(security__reject_unauth_pipelining="true", security__greet_pause_ms="3000")
     with socket.create_connection(("127.0.0.1", d.ports["smtp"]), timeout=20, source_address=(OUTSIDE_IP, 0)) as s:
         s.sendall(b"EHLO impatient.test\r\n")  # sent before the server could greet
         first = s.makefile("rb").readline().decode()
     assert first.startswith("554 5.5.0"), first
     d.wait_log("smtp.log", r"client\.pipelining")
+
+
+def test_client_that_waits_for_the_greeting_is_served(mailserver):
+    d = mailserver(security__reject_unauth_pipelining="true", security__greet_pause_ms="300")
+    with socket.create_connection(("127.0.0.1", d.ports["smtp"]), timeout=20, source_address=(OUTSIDE_IP, 0)) as s:
+        f = s.makefile("rb")
+        first = f.readline().decode()  # the greeting comes after the pause
+        s.sendall(b"EHLO patient.test\r\n")
+        second = f.readline().decode()
+    assert first.startswith("220 "), first
+    assert second.startswith("250"), second

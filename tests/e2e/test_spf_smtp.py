@@ -1,5 +1,7 @@
 """SPF at the SMTP server (SPF-1..9, SPF-11): a real daemon asking a real DNS server
 (dnsmasq on 127.0.0.1) and clients connecting from different loopback addresses.
+SPF is judged at MAIL FROM and its refusal is given to each recipient at RCPT TO, so a
+recipient whitelist entry (SEC-2) still gets its mail.
 
 127.0.0.10 is the host pass.test designates; 127.0.0.11 is any other outside host;
 127.0.0.2 is the LAN (network.lan). A domain outside dnsmasq's zones (temp.example) is
@@ -38,22 +40,25 @@ def spf_server(mailserver, dns):
     return make
 
 
-def mail_from(d, source, sender, helo="client.test"):
-    """(code, text) of MAIL FROM from `source`, with the client still connected."""
+def envelope(d, source, sender, helo="client.test", rcpt="alice@example.test"):
+    """The client, still connected, and the (code, text) SPF is answered with: that of
+    MAIL FROM when refused, else that of RCPT TO."""
     c = d.raw(source=source)
     c.ehlo(helo)
-    return c, c.cmd(f"MAIL FROM:<{sender}>")
+    reply = c.cmd(f"MAIL FROM:<{sender}>")
+    if reply[0] == 250:
+        reply = c.cmd(f"RCPT TO:<{rcpt}>")
+    return c, reply
 
 
 def deliver(d, source, sender, helo="client.test", body="Subject: spf\r\n\r\nhello\r\n"):
-    """Sends one message to alice; returns the MAIL FROM reply and the stored message
+    """Sends one message to alice; returns the envelope's reply and the stored message
     (None when refused)."""
     before = d.messages("alice@example.test")
-    c, (code, text) = mail_from(d, source, sender, helo)
+    c, (code, text) = envelope(d, source, sender, helo)
     with c:
         if code != 250:
             return (code, text), None
-        assert c.cmd("RCPT TO:<alice@example.test>")[0] == 250
         assert c.cmd("DATA")[0] == 354
         c.send(body.replace("\r\n.", "\r\n..") + "\r\n.\r\n")
         assert c.reply()[0] == 250
@@ -103,7 +108,7 @@ def test_each_result_under_each_fail_action(spf_server, action):
                 "score": {"spf__fail_reject": "false", "spf__fail_score": "4"}}[action]
     d = spf_server(**settings)
     for sender, source, result in CASES:
-        c, (code, text) = mail_from(d, source, sender)
+        c, (code, text) = envelope(d, source, sender)
         with c:
             if result == "temperror":
                 assert (code, text[4:10]) == (451, "4.7.24"), (result, text)
@@ -125,17 +130,19 @@ def test_each_result_under_each_fail_action(spf_server, action):
 
 def test_fail_reply_carries_the_explanation(spf_server):
     d = spf_server()
-    c, (code, text) = mail_from(d, OTHER, "a@pass.test")
+    c, (code, text) = envelope(d, OTHER, "a@pass.test")
     with c:
         assert (code, text[4:10]) == (550, "5.7.23"), text
         assert "pass.test does not designate 127.0.0.11" in text
-        # The session goes on: another sender may still be tried.
-        assert c.cmd("MAIL FROM:<a@pass.test>")[0] == 550
+        # The session goes on: another transaction may still be tried.
+        assert c.cmd("RSET")[0] == 250
+        assert c.cmd("MAIL FROM:<a@pass.test>")[0] == 250
+        assert c.cmd("RCPT TO:<bob@example.test>")[0] == 550
 
 
 def test_fail_close_ends_the_session(spf_server):
     d = spf_server(spf__fail_close="true")
-    c, (code, text) = mail_from(d, OTHER, "a@pass.test")
+    c, (code, text) = envelope(d, OTHER, "a@pass.test")
     with c:
         assert code == 550, text
         assert c.read_to_close() == b""
@@ -172,7 +179,7 @@ def test_mail_from_off_helo_still_checked(spf_server):
     assert code == 250, text
     [header] = spf_headers(stored)
     assert header.startswith("Received-SPF: pass ") and "identity=helo" in header, header
-    c, (code, _) = mail_from(d, GOOD, "a@pass.test", helo="badhelo.test")
+    c, (code, _) = envelope(d, GOOD, "a@pass.test", helo="badhelo.test")
     c.close()
     assert code == 550
 
@@ -183,7 +190,7 @@ def test_whitelisted_ip_is_not_checked(spf_server):
     assert code == 250, text
     assert spf_headers(stored) == []
     # Another outside host is still checked.
-    c, (code, _) = mail_from(d, "127.0.0.12", "a@pass.test")
+    c, (code, _) = envelope(d, "127.0.0.12", "a@pass.test")
     c.close()
     assert code == 550
 
@@ -191,7 +198,7 @@ def test_whitelisted_ip_is_not_checked(spf_server):
 @pytest.mark.parametrize("skip,expected", [("true", 250), ("false", 550)])
 def test_skip_trusted(spf_server, skip, expected):
     d = spf_server(spf__skip_trusted=skip)
-    c, (code, text) = mail_from(d, LAN, "a@pass.test")
+    c, (code, text) = envelope(d, LAN, "a@pass.test")
     c.close()
     assert code == expected, text
 
@@ -208,14 +215,15 @@ def test_skip_authenticated(spf_server, skip, expected):
         c.ehlo("client.test")
         code, text = c.cmd("AUTH PLAIN " + plain_token("alice@example.test", "alice-secret-1"))
         assert code == 235, text
-        code, text = c.cmd("MAIL FROM:<a@pass.test>")
+        assert c.cmd("MAIL FROM:<a@pass.test>")[0] == 250
+        code, text = c.cmd("RCPT TO:<bob@example.test>")
         assert code == expected, text
 
 
 @pytest.mark.parametrize("check_helo,expected", [("true", 550), ("false", 250)])
 def test_helo_check(spf_server, check_helo, expected):
     d = spf_server(spf__check_helo=check_helo)
-    c, (code, text) = mail_from(d, GOOD, "a@pass.test", helo="badhelo.test")
+    c, (code, text) = envelope(d, GOOD, "a@pass.test", helo="badhelo.test")
     c.close()
     assert code == expected, text
     if expected == 550:
@@ -282,3 +290,71 @@ def test_cli_check_uses_the_configured_dns(spf_server):
     assert out.startswith("result: fail\n"), out
     assert "explanation: pass.test does not designate 127.0.0.11 as a permitted sender" in out
     assert "Received-SPF: fail (mail.example.test: " in out
+
+
+# SEC-2 × SPF: every whitelist type skips SPF. A sender that fails SPF (a@pass.test from
+# 127.0.0.11) is refused unless an entry matches; client and sender entries exempt the whole
+# transaction, a recipient entry only its own recipient.
+@pytest.mark.parametrize("kind,value,exempt", [
+    ("ip", OTHER, ["alice", "bob"]),
+    ("cidr", "127.0.0.10/31", ["alice", "bob"]),
+    ("sender", "a@pass.test", ["alice", "bob"]),
+    ("domain", "pass.test", ["alice", "bob"]),
+    ("recipient", "alice@example.test", ["alice"]),
+    (None, None, []),
+])
+def test_whitelist_types_against_spf_fail(spf_server, kind, value, exempt):
+    d = spf_server()
+    if kind:
+        d.cli("access", "add", "--list", "white", "--type", kind, value)
+    with d.raw(source=OTHER) as c:
+        c.ehlo("client.test")
+        assert c.cmd("MAIL FROM:<a@pass.test>")[0] == 250
+        for user in ["alice", "bob"]:
+            code, text = c.cmd(f"RCPT TO:<{user}@example.test>")
+            if user in exempt:
+                assert code == 250, (user, text)
+            else:
+                assert (code, text[4:10]) == (550, "5.7.23"), (user, text)
+                assert f"<{user}@example.test>" in text and "pass.test does not designate" in text, text
+        if exempt:
+            assert c.cmd("DATA")[0] == 354
+            assert c.cmd("Subject: whitelisted\r\n\r\nhello\r\n.")[0] == 250
+        c.cmd("QUIT")
+    for user in exempt:
+        [stored] = d.wait_messages(f"{user}@example.test", 1)
+        if kind == "recipient":  # SPF was judged: the message says how
+            assert spf_headers(stored.decode())[-1].startswith("Received-SPF: fail "), stored
+        else:
+            assert spf_headers(stored.decode()) == []
+    for user in {"alice", "bob"} - set(exempt):
+        assert d.messages(f"{user}@example.test") == []
+
+
+def test_recipient_whitelist_with_fail_close_keeps_the_session(spf_server):
+    """With spf.fail_close the connection closes only when no recipient could be accepted:
+    with a recipient whitelist entry, the others are refused and the session goes on."""
+    d = spf_server(spf__fail_close="true")
+    d.cli("access", "add", "--list", "white", "--type", "recipient", "alice@example.test")
+    with d.raw(source=OTHER) as c:
+        c.ehlo("client.test")
+        assert c.cmd("MAIL FROM:<a@pass.test>")[0] == 250
+        assert c.cmd("RCPT TO:<bob@example.test>")[0] == 550
+        assert c.cmd("RCPT TO:<alice@example.test>")[0] == 250
+        assert c.cmd("DATA")[0] == 354
+        assert c.cmd("Subject: kept\r\n\r\nhello\r\n.")[0] == 250
+    d.wait_messages("alice@example.test", 1)
+    assert d.messages("bob@example.test") == []
+
+
+@pytest.mark.parametrize("kind,value", [("recipient", "alice@example.test"), ("ip", OTHER)])
+def test_whitelist_exempts_from_temperror(spf_server, kind, value):
+    d = spf_server()
+    d.cli("access", "add", "--list", "white", "--type", kind, value)
+    c, (code, text) = envelope(d, OTHER, "a@temp.example")
+    c.close()
+    assert code == 250, text
+    if kind == "recipient":
+        c, (code, text) = envelope(d, OTHER, "a@temp.example", rcpt="bob@example.test")
+        c.close()
+        assert (code, text[4:10]) == (451, "4.7.24"), text

@@ -98,8 +98,11 @@ std::string Session::protocol_name() const {
 void Session::run() {
   try {
     log("connect from [" + setup_.peer_ip + "] to " + setup_.endpoint.key() + (facts_.lan ? " (lan)" : "") + (facts_.trusted ? " (trusted)" : ""));
-    // Bytes already waiting before the greeting: a client that does not wait for it.
-    ctx_.input_ahead = cfg_.flag("security.reject_unauth_pipelining") && io_.input_pending();
+    // Bytes sent before the greeting: a client that does not wait for it. Looking once at
+    // accept time would race the client's first packet, so the greeting waits a pause
+    // (security.greet_pause_ms) during which any input counts, as Postfix's greet wait does.
+    ctx_.input_ahead = cfg_.flag("security.reject_unauth_pipelining") &&
+                       io_.input_within(int(cfg_.number("security.greet_pause_ms")));
     auto verdict = svc_.policy.on_connect(ctx_, cfg_);
     if (verdict.refused()) {
       reply(verdict.code, verdict.enhanced, verdict.text);

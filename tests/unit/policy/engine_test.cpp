@@ -158,3 +158,27 @@ TEST_F(EngineTest, ConnectStageBlocksAndCountsConnections) {
   EXPECT_EQ(counted("anvil.connections"), 1u);
   EXPECT_EQ(counted("client.blocked"), 1u);
 }
+
+TEST_F(EngineTest, RcptStageSeesTheWhitelistOfEachRecipientAlone) {
+  // What lets SPF, judged at MAIL, exempt only the whitelisted recipient (SEC-2).
+  directory.add_domain("example.test");
+  directory.add_user("alice@example.test", "x");
+  directory.add_user("bob@example.test", "x");
+  EXPECT_FALSE(engine.recipient_whitelist_skips_spf());
+  access.add_rule({0, "white", "recipient", "alice@example.test", "reject", 0});
+  EXPECT_TRUE(engine.recipient_whitelist_skips_spf());
+  std::map<std::string, bool> exempt;
+  engine.add_check({"probe", Stage::Rcpt, nullptr, [&](Context& c, const config::Snapshot&) {
+                      exempt[c.rcpt->str()] = c.rcpt_whitelist.skips_spf();
+                      return Verdict::next();
+                    }});
+  auto c = outside();
+  c.helo = "client.test";
+  auto snapshot = cfg();
+  ASSERT_TRUE(engine.check_mail(c, addr("x@other.test"), snapshot).accepted());
+  for (const char* r : {"alice@example.test", "bob@example.test"})
+    EXPECT_TRUE(engine.check_rcpt(c, addr(r), snapshot).verdict.accepted()) << r;
+  EXPECT_TRUE(exempt["alice@example.test"]);
+  EXPECT_FALSE(exempt["bob@example.test"]);
+  EXPECT_TRUE(c.whitelist.skips_spf());  // the transaction as a whole: some recipient was
+}

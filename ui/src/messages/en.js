@@ -505,6 +505,8 @@ export default {
   'h.security.max_client_connections_per_minute': 'Connections one client may open in a minute.',
   's.security.reject_unauth_pipelining': 'Reject unauthorized pipelining',
   'h.security.reject_unauth_pipelining': 'Refuse clients that send commands before the greeting, or ahead of replies without PIPELINING.',
+  's.security.greet_pause_ms': 'Pause before the greeting (ms)',
+  'h.security.greet_pause_ms': 'With unauthorized pipelining rejected, the server waits this long before greeting; a client that sends commands meanwhile is refused. 0 only looks once.',
   's.security.reject_non_fqdn_helo': 'Reject HELO host names without a fully qualified domain name (FQDN)',
   'h.security.reject_non_fqdn_helo': 'The HELO/EHLO name must be a full domain name or an address such as [192.0.2.1].',
   's.security.reject_unknown_helo': 'Reject unknown HELO host names',

@@ -505,6 +505,8 @@ export default {
   'h.security.max_client_connections_per_minute': 'Connexions qu\'un hôte client peut créer en une minute.',
   's.security.reject_unauth_pipelining': 'Rejeter les demandes de pipelining non autorisées',
   'h.security.reject_unauth_pipelining': 'Bloque les clients qui envoient des commandes avant l\'accueil, ou sans attendre les réponses hors PIPELINING.',
+  's.security.greet_pause_ms': 'Pause avant l\'accueil (ms)',
+  'h.security.greet_pause_ms': 'Quand le pipelining non autorisé est rejeté, le serveur attend ce délai avant d\'envoyer son accueil ; un client qui envoie des commandes pendant ce temps est refusé. 0 ne vérifie qu\'une fois.',
   's.security.reject_non_fqdn_helo': 'Rejeter les noms d\'hôte HELO sans nom de domaine entièrement qualifié (FQDN)',
   'h.security.reject_non_fqdn_helo': 'Le nom HELO/EHLO doit être un nom de domaine complet ou une adresse comme [192.0.2.1].',
   's.security.reject_unknown_helo': 'Rejeter les noms d\'hôte HELO inconnus',

@@ -505,6 +505,8 @@ export default {
   'h.security.max_client_connections_per_minute': '1 つのクライアントが 1 分間に開始できる接続数。',
   's.security.reject_unauth_pipelining': '許可されていないパイプライン要求を拒否する',
   'h.security.reject_unauth_pipelining': '挨拶の前にコマンドを送るクライアントや、PIPELINING を使わずに応答を待たずにコマンドを送るクライアントを拒否します。',
+  's.security.greet_pause_ms': '挨拶前の待機時間 (ミリ秒)',
+  'h.security.greet_pause_ms': '許可されていないパイプラインを拒否する場合、サーバーは挨拶を送る前にこの時間だけ待ちます。その間にコマンドを送ったクライアントは拒否されます。0 では一度だけ確認します。',
   's.security.reject_non_fqdn_helo': 'FQDN でない HELO ホスト名を拒否する',
   'h.security.reject_non_fqdn_helo': 'HELO/EHLO の名前は完全なドメイン名か、[192.0.2.1] のようなアドレスでなければなりません。',
   's.security.reject_unknown_helo': '不明な HELO ホスト名を拒否する',

@@ -33,7 +33,8 @@ Session::Next Session::cmd_mail(const Command& cmd) {
   auto free = svc_.queue.free_space();
   if (free && *free < uint64_t(cfg_.number("queue.min_free_mb")) * 1024 * 1024 + uint64_t(declared))
     return error(452, "4.3.1", "Insufficient system storage, try again later");
-  // SPF is one of the MAIL checks (see daemon/spf_check.h); its headers wait in ctx_.notes.
+  // SPF is judged among the MAIL checks and refused per recipient (daemon/spf_check.h);
+  // its headers wait in ctx_.notes.
   auto verdict = svc_.policy.check_mail(ctx_, parsed->address, cfg_);
   for (const auto& line : ctx_.log_lines) log(line);
   ctx_.log_lines.clear();

@@ -32,8 +32,12 @@ Session::Next Session::cmd_rcpt(const Command& cmd) {
   if (auto back = sender_->empty() ? svc_.spf.reverse_srs(parsed->address.str(), svc_.policy.hosted_domains()) : std::nullopt) {
     if (auto original = mail::Address::parse(*back)) decision.recipients = svc_.policy.route_system_mail(*original, cfg_);
     if (decision.recipients.empty()) decision.verdict = policy::Verdict::reject(550, "5.1.1", "No such recipient", "recipient.srs_unknown");
+    // A refusal judged at MAIL (SPF on the HELO identity) still applies to the bounce.
+    if (!ctx_.held.empty() && decision.verdict.accepted()) decision.verdict = ctx_.held.begin()->second;
   } else {
     decision = svc_.policy.check_rcpt(ctx_, parsed->address, cfg_);
+    for (const auto& line : ctx_.log_lines) log(line);
+    ctx_.log_lines.clear();
   }
   if (decision.verdict.refused()) return refuse(decision.verdict);
   // A discarded recipient is answered like any other and never delivered.
