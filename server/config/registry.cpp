@@ -68,6 +68,14 @@ std::vector<Setting> build_registry() {
       {"delivery.mx_port", T::Int, "25", 1, 65535, {}, "Port used to reach MX hosts (tests and special networks only)"},
       {"delivery.connect_timeout_s", T::Int, "30", 1, 300, {}, "Seconds to wait for a remote server to accept a connection"},
       {"delivery.command_timeout_s", T::Int, "300", 5, 3600, {}, "Seconds to wait for a remote server's reply"},
+      // Transport security when sending (TLS-3 MTA-STS, TLS-2 RequireTLS).
+      {"delivery.mta_sts", T::Bool, "true", 0, 0, {},
+       "Honour recipient domains' MTA-STS policies (RFC 8461): in enforce mode only listed MX hosts over verified TLS"},
+      {"delivery.mta_sts_port", T::Int, "443", 1, 65535, {}, "Port of the HTTPS servers MTA-STS policies are fetched from (tests only)"},
+      {"smtp.requiretls", T::Bool, "true", 0, 0, {},
+       "Offer REQUIRETLS (RFC 8689) to clients under TLS and honour +requiretls addresses and smtp.requiretls_rules"},
+      {"smtp.requiretls_rules", T::Text, "", 0, 2000, {},
+       "Comma list of domains or addresses whose mail (as sender or recipient) always requires validated TLS"},
 
       // DNS (used by delivery; SPF later).
       {"dns.nameservers", T::Text, "", 0, 500, {},

@@ -24,6 +24,7 @@
 #include "auth/verifier.h"
 #include "config/registry.h"
 #include "daemon/data_dir.h"
+#include "daemon/sts_service.h"
 #include "daemon/dns_next_hop.h"
 #include "daemon/dns_service.h"
 #include "daemon/spf_check.h"
@@ -120,7 +121,7 @@ class Server {
         verifier_(directory_),
         policy_(directory_, relay_tables_, access_tables_, dns_),
         stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
-        remote_(resolver_, relay_tables_, [this] { return current(); }, [this] { return client_tls(); }),
+        remote_(resolver_, relay_tables_, [this] { return current(); }, [this] { return client_tls(); }, &sts_),
         runner_(queue_,
                 {{queue::Route::Local, {[this](const auto& envs, const std::string& b) { return local_.deliver_all(envs, b); },
                                         [this] { local_.flush(); }}},
@@ -438,6 +439,7 @@ class Server {
   auth::Verifier verifier_;
   policy::Engine policy_;
   int stop_fd_;
+  StsService sts_{dns_, dir_.mta_sts_cache(), [this] { return current(); }, [this] { return client_tls(); }};
   delivery::RemoteAgent remote_;
   queue::Runner runner_;
   net::Acceptor acceptor_;

@@ -1,5 +1,5 @@
 // The data folder's layout, in one place: DIR/postern.db, DIR/queue/, DIR/mail/,
-// DIR/tls/, DIR/log/, DIR/spf-cache.db, DIR/srs.key. Every command and the daemon resolve paths through this.
+// DIR/tls/, DIR/log/, DIR/spf-cache.db, DIR/srs.key, DIR/mta-sts-cache.db. Every command and the daemon resolve paths through this.
 #pragma once
 #include <string>
 
@@ -15,6 +15,7 @@ struct DataDir {
   std::string logs() const { return root + "/log"; }
   std::string spf_cache() const { return root + "/spf-cache.db"; }  // SPF-4, a disposable cache
   std::string srs_key() const { return root + "/srs.key"; }  // SPF-10 secret (0600)
+  std::string mta_sts_cache() const { return root + "/mta-sts-cache.db"; }  // TLS-3 policies, disposable
 
   // Creates the folder tree (mode 0750; tls 0700) if missing. Throws std::system_error.
   void create() const;

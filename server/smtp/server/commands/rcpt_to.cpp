@@ -1,4 +1,5 @@
 // RCPT TO (RFC 5321 §4.1.1.3): the recipient's route is decided here, once.
+#include "smtp/server/require_tls.h"
 #include "smtp/server/session.h"
 #include "util/strings.h"
 
@@ -36,8 +37,15 @@ Session::Next Session::cmd_rcpt(const Command& cmd) {
     decision = svc_.policy.check_rcpt(ctx_, parsed->address, cfg_);
   }
   if (decision.verdict.refused()) return refuse(decision.verdict);
+  // RFC 8689: the demand for TLS travels with each recipient to the queue.
+  const bool requiretls_on = cfg_.flag("smtp.requiretls");
+  auto demand = require_tls_reason(requiretls_, *sender_, parsed->address,
+                                   requiretls_on ? cfg_.text("smtp.requiretls_rules") : "");
+  if (!requiretls_on && demand == "tag") demand.clear();
   // A discarded recipient is answered like any other and never delivered.
   for (auto& r : decision.recipients) {
+    r.require_tls = demand;
+    if (r.route == mail::Route::Remote && demand == "tag") r.address = without_requiretls_tag(r.address);
     bool dup = false;
     for (const auto& have : recipients_)
       if (have.address == r.address && have.route == r.route) dup = true;
