@@ -397,6 +397,14 @@ std::optional<std::string> check_consistency(const std::map<std::string, std::st
     return std::string("delivery.smarthost_host: must be set when delivery.mode is smarthost");
   if (get("delivery.smarthost_username").empty() != get("delivery.smarthost_password").empty())
     return std::string("delivery.smarthost_username and delivery.smarthost_password must be set together");
+  // RequireTLS rules: "domain", "@domain" or "user@domain".
+  for (const auto& item : util::split_list(get("smtp.requiretls_rules"))) {
+    auto at = item.rfind('@');
+    bool ok = at == std::string::npos ? mail::valid_domain(item, false)
+              : at == 0               ? mail::valid_domain(item.substr(1), false)
+                                      : mail::Address::parse(item).has_value();
+    if (!ok) return "smtp.requiretls_rules: '" + item + "' is neither a domain nor a mail address";
+  }
   long long lo = 0, hi = 0;
   if (util::parse_int(get("queue.retry_min_s"), lo) && util::parse_int(get("queue.retry_max_s"), hi) && lo > hi)
     return std::string("queue.retry_min_s: must not exceed queue.retry_max_s");

@@ -224,7 +224,9 @@ std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queu
       }
     }
     std::string where = (hop.name.empty() ? hop.ip : hop.name) + "[" + hop.ip + "]:" + std::to_string(hop.port);
-    if (!t.reached || (!t.per_recipient && t.session.temporary())) {
+    // RFC 8689 §5: a host without REQUIRETLS support is skipped like an unreachable one.
+    bool lacks_requiretls = !t.per_recipient && t.session.enhanced == "5.7.30";
+    if (!t.reached || (!t.per_recipient && t.session.temporary()) || lacks_requiretls) {
       last_error = t.session.str();
       if (!t.session.enhanced.empty()) last_code = t.session.enhanced;
       continue;  // next host: unreachable, or a temporary refusal of the whole session

@@ -55,11 +55,14 @@ void SecurityPlan::review(queue::Outcome& o, const smtp::Transfer& t, const smtp
                                                              : "";
     if (!problem.empty()) o.detail += " [MTA-STS testing policy of " + domain_ + " not met: " + problem + "]";
   }
-  // A recipient refused because of REQUIRETLS (5.7.30 from our client) already fails for good.
 }
 
 void SecurityPlan::review_failure(queue::Outcome& o) const {
   if (o.status != queue::Outcome::TempFail) return;
+  if (o.enhanced == "5.7.30") {  // the last host tried lacks REQUIRETLS: return the message
+    o.status = queue::Outcome::PermFail;
+    return;
+  }
   bool tls_failure = o.enhanced.rfind("4.7.", 0) == 0;
   if (!require_tls_.empty() && tls_failure) {
     // RFC 8689 §5: rather than travel unprotected, the message is returned.

@@ -161,3 +161,24 @@ def test_rule_flags_mail_for_a_domain(world):
     line = wait_delivery(d, qid, "dan@plain.test", "bounced")
     assert "RequireTLS (rule)" in line, line
     assert world.mxs["mx1.plain.test"].sessions == 0
+
+
+def test_requiretls_skips_an_mx_without_requiretls_for_one_with_it(world):
+    world.mx("mx1.sts.test", "127.0.0.21", tls="good", requiretls=False)
+    world.mx("mx2.sts.test", "127.0.0.22", tls="good", requiretls=True)
+    world.domain("sts.test", ["mx1.sts.test", "mx2.sts.test"], policy=policy_text("enforce", "*.sts.test"))
+    d = world.start()
+    qid = send_requiretls(d, "carol@sts.test", marker="<rt-second@mail.example.test>")
+    wait_delivery(d, qid, "carol@sts.test", "sent")
+    got = world.mxs["mx2.sts.test"].wait_marker("<rt-second@mail.example.test>")
+    assert "REQUIRETLS" in got["mail"] and got["tls"] is True
+    assert world.mxs["mx1.sts.test"].transactions == []
+
+
+def test_bad_rule_is_refused_and_old_value_stays(daemon_factory):
+    d = daemon_factory(start=False)
+    d.set(smtp__requiretls_rules="partner.test,boss@example.test")
+    res = d.cli("config", "set", "smtp.requiretls_rules", "partner.test,not a domain!", check=False)
+    assert res.returncode != 0
+    assert "smtp.requiretls_rules" in res.stderr and "not a domain!" in res.stderr, res.stderr
+    assert "partner.test,boss@example.test" in d.cli("config", "get", "smtp.requiretls_rules").stdout

@@ -404,7 +404,7 @@ export default {
   'h.delivery.mta_sts': 'When a recipient domain publishes an MTA-STS policy in enforce mode, send only to the MX hosts it lists, over TLS with a valid certificate; otherwise wait and retry. Never sends such mail in clear.',
   's.delivery.mta_sts_port': 'MTA-STS policy port',
   'h.delivery.mta_sts_port': 'HTTPS port the policies are fetched from. Leave at 443; other values are for tests.',
-  's.smtp.requiretls': 'RequireTLS',
+  's.smtp.requiretls': 'Offer and honour RequireTLS',
   'h.smtp.requiretls': 'Offer REQUIRETLS to clients using TLS, and send mail that asks for it (or is addressed to user+requiretls@…) only over verified TLS; if that is impossible, the sender gets a bounce.',
   's.smtp.requiretls_rules': 'Always require TLS for',
   'h.smtp.requiretls_rules': 'Comma-separated domains or addresses: mail from or to them is sent only over verified TLS, as with REQUIRETLS.',

@@ -404,7 +404,7 @@ export default {
   'h.delivery.mta_sts': 'Quand un domaine destinataire publie une politique MTA-STS en mode enforce, n\'envoyer qu\'aux serveurs MX qu\'elle cite, en TLS avec un certificat valide ; sinon attendre et réessayer. Ce courrier ne part jamais en clair.',
   's.delivery.mta_sts_port': 'Port des politiques MTA-STS',
   'h.delivery.mta_sts_port': 'Port HTTPS d\'où les politiques sont téléchargées. Laisser 443 ; les autres valeurs servent aux tests.',
-  's.smtp.requiretls': 'RequireTLS',
+  's.smtp.requiretls': 'Proposer et respecter RequireTLS',
   'h.smtp.requiretls': 'Proposer REQUIRETLS aux clients en TLS, et n\'envoyer le courrier qui le demande (ou adressé à utilisateur+requiretls@…) qu\'en TLS vérifié ; si c\'est impossible, l\'expéditeur reçoit un avis de non-remise.',
   's.smtp.requiretls_rules': 'Toujours exiger TLS pour',
   'h.smtp.requiretls_rules': 'Domaines ou adresses séparés par des virgules : le courrier qui en vient ou leur est destiné ne part qu\'en TLS vérifié, comme avec REQUIRETLS.',

@@ -404,7 +404,7 @@ export default {
   'h.delivery.mta_sts': '宛先ドメインが enforce モードの MTA-STS ポリシーを公開している場合、記載された MX ホストにだけ、有効な証明書の TLS で送信します。できなければ待って再試行し、平文では決して送りません。',
   's.delivery.mta_sts_port': 'MTA-STS ポリシーのポート',
   'h.delivery.mta_sts_port': 'ポリシーを取得する HTTPS ポート。通常は 443 のままにします（他の値はテスト用）。',
-  's.smtp.requiretls': 'RequireTLS',
+  's.smtp.requiretls': 'RequireTLS を提供し従う',
   'h.smtp.requiretls': 'TLS 接続のクライアントに REQUIRETLS を提供し、それを要求するメール（または user+requiretls@… 宛てのメール）を検証済みの TLS でのみ送信します。不可能な場合は送信者に不達通知を返します。',
   's.smtp.requiretls_rules': '常に TLS を要求する相手',
   'h.smtp.requiretls_rules': 'カンマ区切りのドメインまたはアドレス。これらからの、またはこれら宛てのメールは REQUIRETLS と同様に検証済みの TLS でのみ送信します。',
