@@ -184,3 +184,18 @@ def test_cached_policy_stays_in_force_when_the_policy_server_disappears(world):
     assert "verified" in line
     assert len(world.policy.fetched("mta-sts.sts.test")) == 1, "same id: served from the cache"
     assert (d.data_dir / "mta-sts-cache.db").exists()
+
+
+def test_policy_is_fetched_again_once_max_age_has_passed(world):
+    # Vector "max_age: 1": valid, and the cached copy expires after one second.
+    import time
+    world.mx("mx1.sts.test", "127.0.0.21", tls="good")
+    world.domain("sts.test", ["mx1.sts.test"], policy=policy_text("enforce", "mx1.sts.test", max_age=1))
+    d = world.start()
+    qid, _ = send(d, "carol@sts.test")
+    wait_delivery(d, qid, "carol@sts.test", "sent")
+    assert len(world.policy.fetched("mta-sts.sts.test")) == 1
+    time.sleep(2)  # let the one-second max_age run out (not a timing assertion)
+    qid2, _ = send(d, "dave@sts.test")
+    wait_delivery(d, qid2, "dave@sts.test", "sent")
+    assert len(world.policy.fetched("mta-sts.sts.test")) == 2, "an expired policy is fetched again"
