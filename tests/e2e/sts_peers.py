@@ -32,6 +32,8 @@ class PolicyServer:
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # so that chunked bodies can be served
+
             def do_GET(self):
                 host = (self.headers.get("Host") or "").split(":")[0].lower()
                 outer.requests.append((host, self.path))
@@ -42,9 +44,19 @@ class PolicyServer:
                     self.send_header("Content-Type", ctype)
                 for k, v in extra.items():
                     self.send_header(k, v)
-                self.send_header("Content-Length", str(len(data)))
+                chunked = extra.get("Transfer-Encoding") == "chunked"
+                if not chunked:
+                    self.send_header("Content-Length", str(len(data)))
+                self.send_header("Connection", "close")
                 self.end_headers()
-                self.wfile.write(data)
+                if chunked:
+                    for i in range(0, len(data), 1000):
+                        piece = data[i:i + 1000]
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                    self.wfile.write(b"0\r\n\r\n")
+                else:
+                    self.wfile.write(data)
+                self.close_connection = True
 
             def log_message(self, *args):
                 pass

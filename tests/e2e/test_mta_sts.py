@@ -60,6 +60,17 @@ def test_enforce_mx_without_starttls_never_gets_mail_in_clear(world):
     assert world.mxs["mx1.sts.test"].transactions == []
 
 
+def test_enforce_policy_served_chunked_is_honoured(world):
+    world.mx("mx1.sts.test", "127.0.0.21", tls=None)
+    world.domain("sts.test", ["mx1.sts.test"], headers={"Transfer-Encoding": "chunked"},
+                 policy=policy_text("enforce", "mx1.sts.test") + "padding: " + "x" * 3000 + "\n")
+    d = world.start()
+    qid, marker = send(d, "carol@sts.test")
+    line, _ = deferred_error(d, qid, "carol@sts.test")
+    assert "MTA-STS" in line, line
+    assert world.mxs["mx1.sts.test"].transactions == []
+
+
 def test_enforce_skips_mx_not_in_policy(world):
     # The preferred MX is not listed (and would accept mail in clear): it must be skipped.
     world.mx("rogue.sts.test", "127.0.0.22", tls=None)
@@ -128,7 +139,9 @@ BAD_FETCHES = {
     "redirect": dict(status=302, headers={"Location": "https://mta-sts.sts.test/elsewhere.txt"}),
     "server error": dict(status=500),
     "text/html": dict(content_type="text/html"),
-    "oversize": dict(policy=policy_text("enforce", "mx1.sts.test") + "#" * 70000 + ": x\n"),
+    "oversize": dict(policy=policy_text("enforce", "mx1.sts.test") + "padding: " + "x" * 70000 + "\n"),
+    "oversize chunked": dict(policy=policy_text("enforce", "mx1.sts.test") + "padding: " + "x" * 70000 + "\n",
+                             headers={"Transfer-Encoding": "chunked"}),
     "invalid policy": dict(policy="version: STSv1\nmode: enforce\nmax_age: 86400\n"),
 }
 

@@ -88,7 +88,10 @@ HttpsResponse https_get(const HttpsRequest& req, SSL_CTX* ctx) {
   }
   // Only a 200's body matters; redirects (3xx) are never followed (§3.3).
   if (r.status != 200) return r;
-  auto too_big = [&] { r.error = "policy from " + where + " is larger than " + std::to_string(req.max_body) + " bytes"; };
+  auto too_big = [&] {
+    r.error = "policy from " + where + " is larger than " + std::to_string(req.max_body) + " bytes";
+    return r;
+  };
   if (chunked) {
     for (;;) {
       if (!head_line(io, line, req.timeout_ms)) {
@@ -103,14 +106,14 @@ HttpsResponse https_get(const HttpsRequest& req, SSL_CTX* ctx) {
         return r;
       }
       if (size == 0) break;
-      if (r.body.size() + size > req.max_body) return too_big(), r;
+      if (r.body.size() + size > req.max_body) return too_big();
       if (!read_exact(io, size, r.body, req.timeout_ms) || !head_line(io, line, req.timeout_ms)) {
         r.error = "truncated chunked body from " + where;
         return r;
       }
     }
   } else if (length >= 0) {
-    if (size_t(length) > req.max_body) return too_big(), r;
+    if (size_t(length) > req.max_body) return too_big();
     if (!read_exact(io, size_t(length), r.body, req.timeout_ms)) r.error = "truncated body from " + where;
   } else {
     std::string chunk;
@@ -122,7 +125,7 @@ HttpsResponse https_get(const HttpsRequest& req, SSL_CTX* ctx) {
         return r;
       }
       r.body += chunk;
-      if (r.body.size() > req.max_body) return too_big(), r;
+      if (r.body.size() > req.max_body) return too_big();
     }
   }
   return r;
