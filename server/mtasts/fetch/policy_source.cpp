@@ -77,6 +77,8 @@ Lookup PolicySource::lookup(const std::string& raw_domain, const FetchOptions& o
     out.note = "policy id " + found.id + " (cached)";
     return out;
   }
+  // XXX: fetched here, in the delivery worker, and only once the id changed or the cached
+  // copy expired; RFC 8461 §5.1 suggests refreshing ahead of expiry in the background.
   std::string why;
   auto policy = fetch(domain, options, why);
   if (!policy) return keep_cached(why);
