@@ -45,7 +45,8 @@ Session::Next Session::cmd_rcpt(const Command& cmd) {
   // A discarded recipient is answered like any other and never delivered.
   for (auto& r : decision.recipients) {
     r.require_tls = demand;
-    if (r.route == mail::Route::Remote && demand == "tag") r.address = without_requiretls_tag(r.address);
+    // The tag is an instruction to us, not part of the remote mailbox's name.
+    if (requiretls_on && r.route == mail::Route::Remote) r.address = without_requiretls_tag(r.address);
     bool dup = false;
     for (const auto& have : recipients_)
       if (have.address == r.address && have.route == r.route) dup = true;
