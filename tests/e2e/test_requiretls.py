@@ -182,3 +182,16 @@ def test_bad_rule_is_refused_and_old_value_stays(daemon_factory):
     assert res.returncode != 0
     assert "smtp.requiretls_rules" in res.stderr and "not a domain!" in res.stderr, res.stderr
     assert "partner.test,boss@example.test" in d.cli("config", "get", "smtp.requiretls_rules").stdout
+
+
+def test_requiretls_mail_waits_when_the_mx_is_unreachable_and_shows_its_flag(world):
+    # A network failure is not a TLS failure: the message waits (and keeps its flag).
+    from peers import queue_lines
+    world.domain("sts.test", ["down.sts.test"], policy=policy_text("enforce", "*.sts.test"))
+    world.records.append(("down.sts.test", "A", "127.0.0.25"))  # nothing listens there
+    d = world.start()
+    qid = send_requiretls(d, "carol@sts.test", marker="<rt-down@mail.example.test>")
+    wait_delivery(d, qid, "carol@sts.test", "deferred")
+    [entry] = queue_lines(d, qid)
+    assert "requiretls=mail" in entry, entry
+    assert d.messages(SENDER) == []
