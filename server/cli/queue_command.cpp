@@ -19,6 +19,7 @@ void print_envelope(const queue::Envelope& e) {
   std::cout << e.message_id << " " << e.size << " <" << e.sender << "> -> <" << e.recipient << "> route="
             << queue::route_name(e.route) << (e.transport.empty() ? "" : "/" + e.transport)
             << " attempts=" << e.attempts << (e.held ? " held" : " next=" + std::string(when));
+  if (!e.require_tls.empty()) std::cout << " requiretls=" << e.require_tls;
   if (!e.last_error.empty()) std::cout << " error=\"" << e.last_error << "\"";
   std::cout << "\n";
 }

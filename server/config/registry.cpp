@@ -70,6 +70,14 @@ std::vector<Setting> build_registry() {
       {"delivery.mx_port", T::Int, "25", 1, 65535, {}, "Port used to reach MX hosts (tests and special networks only)"},
       {"delivery.connect_timeout_s", T::Int, "30", 1, 300, {}, "Seconds to wait for a remote server to accept a connection"},
       {"delivery.command_timeout_s", T::Int, "300", 5, 3600, {}, "Seconds to wait for a remote server's reply"},
+      // Transport security when sending (TLS-3 MTA-STS, TLS-2 RequireTLS).
+      {"delivery.mta_sts", T::Bool, "true", 0, 0, {},
+       "Honour recipient domains' MTA-STS policies (RFC 8461): in enforce mode only listed MX hosts over verified TLS"},
+      {"delivery.mta_sts_port", T::Int, "443", 1, 65535, {}, "Port of the HTTPS servers MTA-STS policies are fetched from (tests only)"},
+      {"smtp.requiretls", T::Bool, "true", 0, 0, {},
+       "Offer REQUIRETLS (RFC 8689) to clients under TLS and honour +requiretls addresses and smtp.requiretls_rules"},
+      {"smtp.requiretls_rules", T::Text, "", 0, 2000, {},
+       "Comma list of domains or addresses whose mail (as sender or recipient) always requires validated TLS"},
 
       // DNS (used by delivery; SPF later).
       {"dns.nameservers", T::Text, "", 0, 500, {},
@@ -420,6 +428,14 @@ std::optional<std::string> check_consistency(const std::map<std::string, std::st
     return std::string("delivery.smarthost_username and delivery.smarthost_password must be set together");
   if (!get("tlsrpt.from").empty() && !mail::Address::parse(get("tlsrpt.from")))
     return std::string("tlsrpt.from: '") + get("tlsrpt.from") + "' is not a mail address";
+  // RequireTLS rules: "domain", "@domain" or "user@domain".
+  for (const auto& item : util::split_list(get("smtp.requiretls_rules"))) {
+    auto at = item.rfind('@');
+    bool ok = at == std::string::npos ? mail::valid_domain(item, false)
+              : at == 0               ? mail::valid_domain(item.substr(1), false)
+                                      : mail::Address::parse(item).has_value();
+    if (!ok) return "smtp.requiretls_rules: '" + item + "' is neither a domain nor a mail address";
+  }
   long long lo = 0, hi = 0;
   if (util::parse_int(get("queue.retry_min_s"), lo) && util::parse_int(get("queue.retry_max_s"), hi) && lo > hi)
     return std::string("queue.retry_min_s: must not exceed queue.retry_max_s");

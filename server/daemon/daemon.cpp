@@ -29,6 +29,7 @@
 #include "daemon/spf_check.h"
 #include "daemon/tls_reports.h"
 #include "dkim/submission_signer.h"
+#include "daemon/sts_service.h"
 #include "delivery/local_agent.h"
 #include "delivery/remote_agent.h"
 #include "imap/server/server.h"
@@ -125,7 +126,7 @@ class Server {
         verifier_(directory_),
         policy_(directory_, relay_tables_, access_tables_, dns_),
         stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
-        remote_(resolver_, relay_tables_, [this] { return current(); }, [this] { return client_tls(); }),
+        remote_(resolver_, relay_tables_, [this] { return current(); }, [this] { return client_tls(); }, &sts_),
         runner_(queue_,
                 {{queue::Route::Local, {[this](const auto& envs, const std::string& b) { return local_.deliver_all(envs, b); },
                                         [this] { local_.flush(); },
@@ -484,6 +485,7 @@ class Server {
   std::thread report_thread_;
   std::atomic<bool> report_running_{false};
   int stop_fd_;
+  StsService sts_{dns_, dir_.mta_sts_cache(), [this] { return current(); }, [this] { return client_tls(); }};
   delivery::RemoteAgent remote_;
   queue::Runner runner_;
   net::Acceptor acceptor_;

@@ -22,6 +22,7 @@ delivery::MxAnswer DnsNextHop::mx(const std::string& domain) {
   dns::shuffle_equal_preference(answer.records);
   delivery::MxAnswer out;
   out.status = lookup_status(answer.status);
+  out.secure = answer.secure;
   for (const auto& r : answer.records) out.hosts.push_back({r.preference, r.exchange});
   return out;
 }

@@ -16,6 +16,7 @@ struct MxHost {
 struct MxAnswer {
   LookupStatus status = LookupStatus::TempFail;
   std::vector<MxHost> hosts;  // sorted by preference
+  bool secure = false;        // DNSSEC-validated: the MX names are the domain's own word
 };
 
 struct AddressAnswer {

@@ -4,6 +4,8 @@
 #include <memory>
 #include <unistd.h>
 
+#include "mtasts/policy.h"
+#include "mtasts/tls_required.h"
 #include "policy/relay_validation.h"
 #include "util/cidr.h"
 #include "util/strings.h"
@@ -96,6 +98,7 @@ RemoteAgent::Target RemoteAgent::direct_target(const std::string& domain, const 
     return t;
   }
   auto mx = resolver_.mx(domain);
+  t.mx_secure = mx.secure;
   std::vector<MxHost> hosts;
   if (mx.status == LookupStatus::TempFail) {
     t.failure = temp("MX lookup for " + domain + " failed temporarily");
@@ -191,19 +194,21 @@ void RemoteAgent::apply_credentials(Target& t) {
 }
 
 std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queue::Envelope*>& envs, const Target& target,
-                                                    const std::string& body, const smtp::ClientOptions& options) {
+                                                    const std::string& body, const smtp::ClientOptions& options,
+                                                    const SecurityPlan& security) {
   std::vector<queue::Outcome> out(envs.size(), target.failure);
   if (target.hops.empty()) return out;
   std::vector<std::string> rcpts;
   for (const auto* e : envs) rcpts.push_back(e->recipient);
   const std::string& sender = envs.front()->sender;
   std::string last_error = "no host could be reached";
+  std::string last_code = "4.4.3";
   for (const auto& hop : target.hops) {
     smtp::Transfer t;
     auto key = connection_key(hop);
     auto cached = open_connections.find(key);
     if (cached != open_connections.end()) {
-      t = cached->second->send(sender, rcpts, body);
+      t = cached->second->send(sender, rcpts, body, security.pass_requiretls());
       // A reused connection the server has meanwhile dropped: try once on a fresh one.
       if (!t.per_recipient && t.session.temporary() && !cached->second->usable()) {
         open_connections.erase(cached);
@@ -215,7 +220,7 @@ std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queu
     if (cached == open_connections.end()) {
       auto conn = smtp::ClientConnection::open(hop, options, t);
       if (conn) {
-        t = conn->send(sender, rcpts, body);
+        t = conn->send(sender, rcpts, body, security.pass_requiretls());
         if (conn->usable()) open_connections[key] = std::move(conn);
       }
     }
@@ -223,8 +228,11 @@ std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queu
     if (target.direct && tls_report_)
       if (auto o = tls_outcome(domain_of(envs.front()->recipient), hop, t, target.tls_policy, options.source_ip))
         tls_report_(*o);
-    if (!t.reached || (!t.per_recipient && t.session.temporary())) {
+    // RFC 8689 §5: a host without REQUIRETLS support is skipped like an unreachable one.
+    bool lacks_requiretls = !t.per_recipient && t.session.enhanced == "5.7.30";
+    if (!t.reached || (!t.per_recipient && t.session.temporary()) || lacks_requiretls) {
       last_error = t.session.str();
+      if (!t.session.enhanced.empty()) last_code = t.session.enhanced;
       continue;  // next host: unreachable, or a temporary refusal of the whole session
     }
     for (size_t i = 0; i < envs.size(); ++i) {
@@ -235,15 +243,37 @@ std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queu
       o.detail = r.str() + (t.tls.empty() ? "" : " (" + t.tls + (t.tls_verified ? ", verified" : "") + ")");
       o.status = r.positive() ? queue::Outcome::Delivered : r.temporary() ? queue::Outcome::TempFail : queue::Outcome::PermFail;
       if (o.enhanced.empty()) o.enhanced = r.positive() ? "2.0.0" : r.temporary() ? "4.0.0" : "5.0.0";
+      security.review(o, t, hop);
       out[i] = o;
     }
     return out;
   }
-  for (auto& o : out) o = temp(last_error);
+  for (auto& o : out) {
+    o = temp(last_error, last_code);
+    security.review_failure(o);
+  }
   return out;
 }
 
 void RemoteAgent::close_idle() { open_connections.clear(); }
+
+SecurityInput RemoteAgent::security_input(const Target& target, const std::string& domain,
+                                          const std::string& require_tls, bool tls_required_no,
+                                          const config::Snapshot& cfg, StsAnswer& sts) {
+  SecurityInput in;
+  in.domain = domain;
+  in.direct = target.direct;
+  in.mx_secure = target.mx_secure;
+  in.require_tls = require_tls;
+  // RFC 8689 §5: "TLS-Required: No" waives MTA-STS, unless RequireTLS asks the opposite.
+  bool waived = tls_required_no && require_tls.empty();
+  bool literal = !domain.empty() && domain.front() == '[';
+  if (sts_ && target.direct && !literal && !waived && cfg.flag("delivery.mta_sts")) {
+    sts = sts_->policy_for(domain);
+    in.sts = &sts;
+  }
+  return in;
+}
 
 std::vector<queue::Outcome> RemoteAgent::deliver(const std::vector<queue::Envelope>& envs, const std::string& body) {
   auto cfg = config_();
@@ -258,21 +288,34 @@ std::vector<queue::Outcome> RemoteAgent::deliver(const std::vector<queue::Envelo
   std::map<std::string, std::vector<size_t>> groups;
   for (size_t i = 0; i < envs.size(); ++i) {
     const auto& e = envs[i];
-    // Same transport and same recipient domain share one transaction.
-    groups[e.transport + "|" + domain_of(e.recipient)].push_back(i);
+    // Same transport, recipient domain and RequireTLS demand share one transaction.
+    groups[e.transport + "|" + domain_of(e.recipient) + "|" + e.require_tls].push_back(i);
   }
+  const bool tls_required_no = mtasts::tls_required_no(body);
   std::vector<queue::Outcome> out(envs.size());
   for (const auto& [key, idx] : groups) {
-    auto bar = key.find('|');
-    auto transport = key.substr(0, bar);
     const auto& first = envs[idx.front()];
-    Target target = target_for(transport, first.sender, first.recipient, key.substr(bar + 1), *cfg);
+    const auto& transport = first.transport;
+    const auto domain = domain_of(first.recipient);
+    Target target = target_for(transport, first.sender, first.recipient, domain, *cfg);
     // Stored credentials belong to hosts the admin routes mail to, never to a domain's MX
     // (that would hand the smart host's password to whoever the recipient's DNS names).
     if (transport != "direct" && !target.direct) apply_credentials(target);
     std::vector<const queue::Envelope*> members;
     for (auto i : idx) members.push_back(&envs[i]);
-    auto results = send_group(members, target, body, options);
+    StsAnswer sts;
+    SecurityPlan security;
+    if (!target.hops.empty()) {
+      auto input = security_input(target, domain, first.require_tls, tls_required_no, *cfg, sts);
+      // TLS reports name the policy each session was held to (RFC 8460 §4.4).
+      if (sts.policy && sts.policy->mode != mtasts::Mode::None)
+        target.tls_policy = {"sts", util::split_list(mtasts::format_policy(*sts.policy), '\n')};
+      if (auto refused = security.apply(input, target.hops)) {
+        target.hops.clear();
+        target.failure = *refused;
+      }
+    }
+    auto results = send_group(members, target, body, options, security);
     for (size_t k = 0; k < idx.size(); ++k) out[idx[k]] = results[k];
   }
   return out;

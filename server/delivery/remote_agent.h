@@ -4,7 +4,8 @@
 // implicit TLS, certificate check, AUTH), through the smart host of a named rule (DLV-3),
 // or to a relay domain's next hop (RLY-2). Per-host credentials fill in where a route has
 // none (DLV-4). The route kind was decided at RCPT time and is read from the envelope's
-// transport; where it points is read from the current settings and tables.
+// transport; where it points is read from the current settings and tables. MTA-STS and
+// RequireTLS restrict and harden the hops (transport_security.h).
 // Threading: deliver() is called from several runner workers at once.
 #pragma once
 #include <functional>
@@ -14,6 +15,8 @@
 #include "config/snapshot.h"
 #include "delivery/next_hop.h"
 #include "delivery/tls_outcome.h"
+#include "delivery/sts_policies.h"
+#include "delivery/transport_security.h"
 #include "queue/runner.h"
 #include "smtp/client/client_session.h"
 #include "store/relay_tables.h"
@@ -25,8 +28,10 @@ class RemoteAgent {
   using ConfigSource = std::function<config::SnapshotPtr()>;
   using TlsSource = std::function<tls::ClientContextPtr()>;
 
-  RemoteAgent(NextHopResolver& resolver, store::RelayTables& tables, ConfigSource config, TlsSource tls)
-      : resolver_(resolver), tables_(tables), config_(std::move(config)), tls_(std::move(tls)) {}
+  // `sts` answers MTA-STS policy questions; null disables MTA-STS.
+  RemoteAgent(NextHopResolver& resolver, store::RelayTables& tables, ConfigSource config, TlsSource tls,
+              StsPolicies* sts = nullptr)
+      : resolver_(resolver), tables_(tables), config_(std::move(config)), tls_(std::move(tls)), sts_(sts) {}
 
   // Connections stay open between messages, and between the tasks of one runner worker
   // (reuse); close_idle() closes this worker's, and the runner calls it when the worker
@@ -44,6 +49,7 @@ class RemoteAgent {
     std::vector<smtp::Hop> hops;  // in the order to try
     queue::Outcome failure;       // when hops is empty: why
     bool direct = false;          // the recipient domain's own MX hosts
+    bool mx_secure = false;       // ... named by a DNSSEC-validated MX answer
     TlsPolicy tls_policy;         // reported with each session's TLS outcome
   };
   Target smarthost_target(const config::Snapshot& cfg);
@@ -53,13 +59,17 @@ class RemoteAgent {
   void apply_credentials(Target& t);
   Target direct_target(const std::string& domain, const config::Snapshot& cfg);
   std::vector<queue::Outcome> send_group(const std::vector<const queue::Envelope*>& envs, const Target& target,
-                                         const std::string& body, const smtp::ClientOptions& options);
+                                         const std::string& body, const smtp::ClientOptions& options,
+                                         const SecurityPlan& security);
+  SecurityInput security_input(const Target& target, const std::string& domain, const std::string& require_tls,
+                               bool tls_required_no, const config::Snapshot& cfg, StsAnswer& sts);
 
   NextHopResolver& resolver_;
   store::RelayTables& tables_;
   ConfigSource config_;
   TlsSource tls_;
   TlsReport tls_report_;
+  StsPolicies* sts_;
 };
 
 }  // namespace postern::delivery

@@ -13,6 +13,9 @@ struct RoutedRecipient {
   Route route = Route::Local;
   std::string mailbox;   // Local: the owning user's address key (names the Maildir)
   std::string transport; // Remote: how it leaves — "direct", "smarthost" (more kinds with relay rules)
+  // RFC 8689 RequireTLS: "" (normal), "mail" (the REQUIRETLS MAIL parameter: passed on to
+  // the next hop), "tag" (sent to user+requiretls@...) or "rule" (smtp.requiretls_rules).
+  std::string require_tls;
 };
 
 inline const char* route_name(Route r) { return r == Route::Local ? "local" : "remote"; }

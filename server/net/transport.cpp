@@ -1,5 +1,7 @@
 #include "net/transport.h"
 
+#include <algorithm>
+
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
@@ -125,6 +127,18 @@ ReadStatus Transport::read_line(std::string& out, size_t max, int timeout_ms, bo
     auto st = fill(deadline, interruptible && pos_ == buf_.size());
     if (st != ReadStatus::Line) return st;
   }
+}
+
+ReadStatus Transport::read_some(std::string& out, size_t max, int timeout_ms) {
+  out.clear();
+  if (pos_ == buf_.size()) {
+    auto st = fill(now_ms() + timeout_ms, false);
+    if (st != ReadStatus::Line) return st;
+  }
+  size_t n = std::min(max, buf_.size() - pos_);
+  out.assign(buf_, pos_, n);
+  pos_ += n;
+  return ReadStatus::Line;
 }
 
 bool Transport::write(std::string_view data, int timeout_ms) {

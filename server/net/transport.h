@@ -31,6 +31,10 @@ class Transport {
 
   ReadStatus read_line(std::string& out, size_t max, int timeout_ms, bool interruptible);
   bool write(std::string_view data, int timeout_ms = 60000);
+  // Whatever bytes are available (buffered first, else the next that arrive), at most
+  // `max`: for bodies that are not line-structured, such as an HTTP response read to its
+  // end. Line when `out` got bytes; Closed at the end of the stream.
+  ReadStatus read_some(std::string& out, size_t max, int timeout_ms);
   // Server-side TLS handshake. Bytes the client pipelined before it are discarded
   // (CVE-2011-0411: plaintext injected before STARTTLS must not be executed after it).
   bool start_tls(SSL_CTX* ctx, int timeout_ms);

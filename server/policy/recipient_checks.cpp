@@ -91,12 +91,12 @@ void Engine::expand(const std::string& key, const mail::Address& original, int d
   auto at = key.rfind('@');
   std::string domain = key.substr(at + 1);
   if (!directory_.is_local_domain(domain)) {
-    out.push_back({key, original.str(), mail::Route::Remote, "", ""});
+    out.push_back({key, original.str(), mail::Route::Remote, "", "", ""});
     return;
   }
   if (directory_.password_hash(key)) {
     bool dup = std::any_of(out.begin(), out.end(), [&](const auto& r) { return r.mailbox == key; });
-    if (!dup) out.push_back({key, original.str(), mail::Route::Local, key, ""});
+    if (!dup) out.push_back({key, original.str(), mail::Route::Local, key, "", ""});
     return;
   }
   auto targets = directory_.alias_targets(key);
@@ -151,14 +151,14 @@ RecipientDecision Engine::resolve(const SessionFacts& s, const mail::Address& rc
     if (!directory_.is_local_domain(rcpt.domain)) {
       // Mail for a relay domain is accepted from anyone, like local mail, and passed on.
       if (relay_.relay_domain(rcpt.domain)) {
-        d.recipients.push_back({rcpt.str(), rcpt.str(), mail::Route::Remote, "", ""});
+        d.recipients.push_back({rcpt.str(), rcpt.str(), mail::Route::Remote, "", "", ""});
         return d;
       }
       if (!may_relay(s, cfg)) {
         d.verdict = Verdict::reject(554, "5.7.1", "<" + rcpt.str() + ">: Relay access denied", "relay.denied");
         return d;
       }
-      d.recipients.push_back({rcpt.str(), rcpt.str(), mail::Route::Remote, "", ""});
+      d.recipients.push_back({rcpt.str(), rcpt.str(), mail::Route::Remote, "", "", ""});
       return d;
     }
     std::vector<std::string> seen;

@@ -40,6 +40,7 @@ struct Envelope {
   int64_t next_try = 0;
   int64_t size = 0;
   std::string last_error;
+  std::string require_tls;  // see mail::RoutedRecipient::require_tls
 };
 
 }  // namespace postern::queue

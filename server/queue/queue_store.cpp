@@ -41,6 +41,8 @@ CREATE INDEX envelopes_message ON envelopes(message_id);
 )sql",
     // 2: the delay warning (a "delayed" DSN) is sent once per recipient.
     "ALTER TABLE envelopes ADD COLUMN warned INTEGER NOT NULL DEFAULT 0;",
+    // 3: RequireTLS (RFC 8689): why this recipient may only travel over validated TLS.
+    "ALTER TABLE envelopes ADD COLUMN require_tls TEXT NOT NULL DEFAULT '';",
 };
 
 Envelope read_envelope(store::Stmt& st) {
@@ -60,12 +62,13 @@ Envelope read_envelope(store::Stmt& st) {
   e.held = st.integer(12) != 0;
   e.original = st.text(13);
   e.warned = st.integer(14) != 0;
+  e.require_tls = st.text(15);
   return e;
 }
 
 const char* kEnvelopeColumns =
     "SELECT e.id, e.message_id, m.sender, e.recipient, e.route, e.mailbox, e.attempts, e.next_try, m.size, "
-    "e.last_error, e.transport, m.received_at, e.held, e.original, e.warned FROM envelopes e JOIN messages m ON m.id = e.message_id ";
+    "e.last_error, e.transport, m.received_at, e.held, e.original, e.warned, e.require_tls FROM envelopes e JOIN messages m ON m.id = e.message_id ";
 }  // namespace
 
 std::string QueueStore::init_schema(const std::string& dir) {
@@ -106,11 +109,11 @@ std::future<void> QueueStore::enqueue(Message message) {
     db.prepare("INSERT INTO messages (id, received_at, sender, client_ip, helo, auth_user, size, body) VALUES (?,?,?,?,?,?,?,?)")
         .bind(1, msg.id).bind(2, now).bind(3, msg.sender).bind(4, msg.client_ip).bind(5, msg.helo)
         .bind(6, msg.auth_user).bind(7, int64_t(msg.body.size())).bind_blob(8, msg.body).run();
-    auto ins = db.prepare("INSERT INTO envelopes (message_id, recipient, original, route, mailbox, transport, next_try) VALUES (?,?,?,?,?,?,?)");
+    auto ins = db.prepare("INSERT INTO envelopes (message_id, recipient, original, route, mailbox, transport, next_try, require_tls) VALUES (?,?,?,?,?,?,?,?)");
     for (const auto& r : msg.recipients) {
       ins.reset();
       ins.bind(1, msg.id).bind(2, r.address).bind(3, r.original).bind(4, route_name(r.route)).bind(5, r.mailbox)
-          .bind(6, r.transport).bind(7, now);
+          .bind(6, r.transport).bind(7, now).bind(8, r.require_tls);
       ins.run();
     }
   });

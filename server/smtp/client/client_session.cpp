@@ -71,7 +71,8 @@ class Conversation {
 };
 
 struct Extensions {
-  bool starttls = false, pipelining = false, eightbit = false, smtputf8 = false, auth_plain = false, auth_login = false;
+  bool starttls = false, pipelining = false, eightbit = false, smtputf8 = false, auth_plain = false, auth_login = false,
+       requiretls = false;
 };
 
 Extensions parse_ehlo(const std::vector<std::string>& lines) {
@@ -88,6 +89,8 @@ Extensions parse_ehlo(const std::vector<std::string>& lines) {
       e.eightbit = true;
     else if (kw == "SMTPUTF8")
       e.smtputf8 = true;
+    else if (kw == "REQUIRETLS")
+      e.requiretls = true;
     else if (kw == "AUTH") {
       for (size_t w = 1; w < words.size(); ++w) {
         auto m = util::to_upper(words[w]);
@@ -224,7 +227,7 @@ std::unique_ptr<ClientConnection> ClientConnection::open(const Hop& hop, const C
 }
 
 Transfer ClientConnection::send(const std::string& sender, const std::vector<std::string>& recipients,
-                                const std::string& body) {
+                                const std::string& body, bool requiretls) {
   Transfer t = s_->transfer_template;
   Conversation& c = s_->c;
   const Extensions& ext = s_->ext;
@@ -237,9 +240,14 @@ Transfer ClientConnection::send(const std::string& sender, const std::vector<std
     s_->clean = true;  // nothing was sent
     return fail(t, 553, "5.6.7", where + " does not support SMTPUTF8, which the addresses need");
   }
+  if (requiretls && !(ext.requiretls && s_->io.tls())) {
+    s_->clean = true;  // nothing was sent
+    return fail(t, 550, "5.7.30", where + " does not support REQUIRETLS, which the message requires");
+  }
   std::string mail = "MAIL FROM:<" + sender + ">";
   if (eight && ext.eightbit) mail += " BODY=8BITMIME";
   if (utf8) mail += " SMTPUTF8";
+  if (requiretls) mail += " REQUIRETLS";
 
   std::vector<std::string> lines{mail};
   for (const auto& r : recipients) lines.push_back("RCPT TO:<" + r + ">");

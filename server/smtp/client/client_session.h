@@ -59,7 +59,10 @@ class ClientConnection {
   ClientConnection(const ClientConnection&) = delete;
   ClientConnection& operator=(const ClientConnection&) = delete;
 
-  Transfer send(const std::string& sender, const std::vector<std::string>& recipients, const std::string& body);
+  // `requiretls`: pass the RFC 8689 REQUIRETLS MAIL parameter on; a server that does not
+  // advertise it (or a session not under TLS) gets nothing and the result is 550 5.7.30.
+  Transfer send(const std::string& sender, const std::vector<std::string>& recipients, const std::string& body,
+                bool requiretls = false);
   // Alive and between transactions: another send() may follow.
   bool usable() const;
 

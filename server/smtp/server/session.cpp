@@ -72,6 +72,7 @@ Session::Next Session::error(int code, const std::string& enhanced, const std::s
 void Session::reset_transaction() {
   sender_.reset();
   smtputf8_ = false;
+  requiretls_ = false;
   recipients_.clear();
   accepted_rcpts_ = 0;
   last_rcpt_.clear();

@@ -92,6 +92,7 @@ class Session {
   int errors_ = 0;
   std::optional<mail::Address> sender_;
   bool smtputf8_ = false;
+  bool requiretls_ = false;  // MAIL carried REQUIRETLS (RFC 8689)
   std::vector<mail::RoutedRecipient> recipients_;
   size_t accepted_rcpts_ = 0;
   std::string last_rcpt_;

@@ -22,6 +22,8 @@ Session::Next Session::cmd_helo(const Command& cmd, bool extended) {
   std::vector<std::string> lines{hostname(), "PIPELINING", "SIZE " + std::to_string(max_bytes), "8BITMIME",
                                  "ENHANCEDSTATUSCODES", "SMTPUTF8"};
   if (!io_.tls() && setup_.tls) lines.push_back("STARTTLS");
+  // RFC 8689 §4: only once the session itself is protected.
+  if (io_.tls() && cfg_.flag("smtp.requiretls")) lines.push_back("REQUIRETLS");
   if (auth_offered() && !facts_.authenticated()) lines.push_back("AUTH PLAIN LOGIN");
   reply(Reply(250, "", lines));
   return Next::Continue;

@@ -1,4 +1,5 @@
-// MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531).
+// MAIL FROM (RFC 5321 §4.1.1.2) with SIZE (RFC 1870), BODY (RFC 6152), SMTPUTF8 (RFC 6531),
+// REQUIRETLS (RFC 8689, only under TLS).
 #include "smtp/server/session.h"
 #include "util/strings.h"
 
@@ -13,6 +14,7 @@ Session::Next Session::cmd_mail(const Command& cmd) {
 
   long long max_bytes = cfg_.number("smtp.max_message_size_mb") * 1024 * 1024;
   long long declared = 0;
+  bool requiretls = false;
   for (const auto& [key, value] : parsed->params) {
     if (key == "SIZE") {
       if (!util::parse_int(value, declared) || declared < 0) return error(501, "5.5.4", "Bad SIZE parameter");
@@ -23,6 +25,11 @@ Session::Next Session::cmd_mail(const Command& cmd) {
       if (v != "7BIT" && v != "8BITMIME") return error(501, "5.5.4", "BODY must be 7BIT or 8BITMIME");
     } else if (key == "SMTPUTF8") {
       if (!value.empty()) return error(501, "5.5.4", "SMTPUTF8 takes no value");
+    } else if (key == "REQUIRETLS" && cfg_.flag("smtp.requiretls")) {
+      if (!value.empty()) return error(501, "5.5.4", "REQUIRETLS takes no value");
+      // Advertised only under TLS; a message that demands TLS must not arrive without it.
+      if (!io_.tls()) return error(530, "5.7.10", "REQUIRETLS needs a TLS session: issue STARTTLS first");
+      requiretls = true;
     } else if (key == "AUTH") {
       // RFC 4954 §5: accepted and not trusted; we know who authenticated ourselves.
     } else {
@@ -41,6 +48,7 @@ Session::Next Session::cmd_mail(const Command& cmd) {
   if (verdict.refused()) return refuse(verdict);
   sender_ = parsed->address;
   smtputf8_ = utf8;
+  requiretls_ = requiretls;
   reply(250, "2.1.0", "Sender <" + sender_->str() + "> OK");
   return Next::Continue;
 }

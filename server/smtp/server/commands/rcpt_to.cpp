@@ -1,4 +1,5 @@
 // RCPT TO (RFC 5321 §4.1.1.3): the recipient's route is decided here, once.
+#include "smtp/server/require_tls.h"
 #include "smtp/server/session.h"
 #include "util/strings.h"
 
@@ -40,8 +41,16 @@ Session::Next Session::cmd_rcpt(const Command& cmd) {
     ctx_.log_lines.clear();
   }
   if (decision.verdict.refused()) return refuse(decision.verdict);
+  // RFC 8689: the demand for TLS travels with each recipient to the queue.
+  const bool requiretls_on = cfg_.flag("smtp.requiretls");
+  auto demand = require_tls_reason(requiretls_, *sender_, parsed->address,
+                                   requiretls_on ? cfg_.text("smtp.requiretls_rules") : "");
+  if (!requiretls_on && demand == "tag") demand.clear();
   // A discarded recipient is answered like any other and never delivered.
   for (auto& r : decision.recipients) {
+    r.require_tls = demand;
+    // The tag is an instruction to us, not part of the remote mailbox's name.
+    if (requiretls_on && r.route == mail::Route::Remote) r.address = without_requiretls_tag(r.address);
     bool dup = false;
     for (const auto& have : recipients_)
       if (have.address == r.address && have.route == r.route) dup = true;
