@@ -1,6 +1,7 @@
 // The admin facade: settings changes are all or nothing and name the field; uploaded
 // certificates must match their key.
 #include "admin/admin.h"
+#include "cli/admin_access.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -18,18 +19,8 @@ std::string temp_dir() {
   return mkdtemp(tmpl);
 }
 
-struct Stores {
-  explicit Stores(const std::string& dir)
-      : settings(dir + "/postern.db"), directory(dir + "/postern.db"), relay(dir + "/postern.db"), queue(dir + "/queue"), access(dir + "/postern.db"), spf_cache(dir + "/spf-cache.db"),
-        admin(settings, directory, relay, queue, {dir + "/tls", dir + "/log"}, {}, {&access, &spf_cache}) {}
-  store::SettingsStore settings;
-  store::Directory directory;
-  store::RelayTables relay;
-  queue::QueueStore queue;
-  store::AccessTables access;
-  spf::Cache spf_cache;
-  admin::Admin admin;
-};
+// The stores over one data folder, opened as the CLI opens them.
+using Stores = cli::AdminAccess;
 
 std::string field_of(const std::function<void()>& f) {
   try {

@@ -48,8 +48,8 @@ TEST(QueueStore, EnqueueListDeliver) {
   m.id = "Q1";
   m.sender = "a@b.test";
   m.body = "Subject: x\r\n\r\nhi\r\n";
-  m.recipients = {{"u@example.test", "u@example.test", queue::Route::Local, "u@example.test", ""},
-                  {"far@away.test", "far@away.test", queue::Route::Remote, "", "direct"}};
+  m.recipients = {{"u@example.test", "u@example.test", queue::Route::Local, "u@example.test", "", ""},
+                  {"far@away.test", "far@away.test", queue::Route::Remote, "", "direct", ""}};
   q.enqueue(m).get();
   auto local = q.due(queue::Route::Local, 4102444800, 10);
   ASSERT_EQ(local.size(), 1u);

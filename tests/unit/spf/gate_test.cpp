@@ -33,7 +33,7 @@ spf::GateFacts facts() {
 config::Snapshot settings(std::map<std::string, std::string> overrides = {}) { return config::Snapshot(overrides); }
 
 mail::RoutedRecipient rcpt(std::string address, std::string original, mail::Route route) {
-  return {std::move(address), std::move(original), route, "", ""};
+  return {std::move(address), std::move(original), route, "", "", ""};
 }
 
 }  // namespace

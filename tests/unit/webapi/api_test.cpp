@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "cli/admin_access.h"
 #include "webapp-api/api.h"
 #include "webapp-api/json_body.h"
 #include "webapp-api/sessions.h"
@@ -15,22 +16,15 @@ using namespace postern;
 
 namespace {
 struct Fixture {
-  Fixture() : dir(make_dir()), settings(dir + "/postern.db"), directory(dir + "/postern.db"), relay(dir + "/postern.db"),
-              queue(dir + "/queue"), access(dir + "/postern.db"), spf_cache(dir + "/spf-cache.db"), admin(settings, directory, relay, queue, {dir + "/tls", dir + "/log"}, {}, {&access, &spf_cache}),
-              api({admin, [] { return std::make_shared<const config::Snapshot>(std::map<std::string, std::string>{}); },
-                   [] { return webapi::LiveStatus{}; }}) {}
+  Fixture()
+      : stores(make_dir()),
+        api({stores.admin, [] { return std::make_shared<const config::Snapshot>(std::map<std::string, std::string>{}); },
+             [] { return webapi::LiveStatus{}; }}) {}
   static std::string make_dir() {
     char tmpl[] = "/tmp/postern-api-XXXXXX";
     return mkdtemp(tmpl);
   }
-  std::string dir;
-  store::SettingsStore settings;
-  store::Directory directory;
-  store::RelayTables relay;
-  queue::QueueStore queue;
-  store::AccessTables access;
-  spf::Cache spf_cache;
-  admin::Admin admin;
+  cli::AdminAccess stores;  // the stores over one data folder, opened as the CLI opens them
   webapi::Api api;
 };
 }  // namespace
