@@ -101,6 +101,9 @@ class UserStore {
   std::vector<MessageInfo> changed_since(const std::string& name, uint64_t modseq);
   // How many messages have a UID up to `uid` (fewer than a session knows: some were expunged).
   uint32_t count_up_to(const std::string& name, uint32_t uid);
+  // Goes up whenever a message leaves the index, in any folder: while it stays the same, a
+  // session's view has lost nothing and need not count (count_up_to reads every row).
+  uint64_t removals() const { return removals_; }
   std::string message_path(const std::string& name, const MessageInfo& m) const;
   std::string folder_path(const std::string& name) const { return dir(name); }
   // Whether the index already accounts for a file event seen in the folder's new/ (`in_new`)
@@ -151,6 +154,7 @@ class UserStore {
     int64_t mtime = -1;
   };
   std::map<std::string, Keywords> keywords_;
+  uint64_t removals_ = 0;
 };
 
 // Canonical flag list: known system flags with their standard case, sorted, no duplicates.

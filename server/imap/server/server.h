@@ -61,6 +61,10 @@ class Server {
   // A session selected (`on`) or left a mailbox: its directories are watched while selected.
   // False when they cannot be (see MaildirWatch): the session polls instead.
   bool watch(const std::string& user, const std::string& mailbox, bool on);
+  // Handles the file events inotify has queued so far (before a NOOP or IDLE reports).
+  void read_file_events() {
+    if (watch_) watch_->on_io(0);
+  }
 
  private:
   void tick();

@@ -263,7 +263,10 @@ void Session::report_changes(bool allow_expunge, bool scan) {
   for (const auto& e : view_) known += !e.expunged;
   // Expunges: fewer messages up to the last known UID than the view holds. Only then is the
   // whole list compared; otherwise only what changed since the view's mod-sequence is read.
-  if (store_->count_up_to(mailbox_, last) != known) {
+  // Nothing to count when no message left the index since the last look.
+  bool removed = store_->removals() != known_removals_;
+  known_removals_ = store_->removals();
+  if (removed && store_->count_up_to(mailbox_, last) != known) {
     auto rows = store_->messages(mailbox_);
     size_t r = 0;
     for (auto& e : view_) {

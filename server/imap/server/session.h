@@ -155,6 +155,7 @@ class Session : public Connection {
   std::vector<Entry> view_;
   bool dirty_ = false;
   uint64_t known_modseq_ = 0;  // the mailbox's mod-sequence the view reflects
+  uint64_t known_removals_ = 0;  // UserStore::removals() when the view was last checked
   long long last_activity_;
   long long last_poll_ = 0;
 

@@ -28,6 +28,7 @@ void Session::cmd_select(Command& c, bool read_only) {
   if (!name) return;
   if (!store_->exists(*name)) return no(c.tag, "[NONEXISTENT] No such mailbox");
   store_->sync(*name, true);
+  known_removals_ = store_->removals();
   auto rows = store_->messages(*name);
   auto st = store_->status(*name);
   // SELECT takes \Recent for this session; EXAMINE must leave it for the next SELECT.
@@ -101,7 +102,10 @@ void Session::cmd_expunge(Command& c, bool uid) {
 }
 
 void Session::cmd_noop(Command& c) {
-  report_changes(true, true);
+  // A watched folder's changes by other programs come by inotify: the kernel queued every
+  // change made before this NOOP was sent, so reading that queue now is enough.
+  if (watched_) server_.read_file_events();
+  report_changes(true, !watched_);
   ok(c.tag, "NOOP completed");
 }
 
@@ -110,7 +114,8 @@ void Session::cmd_idle(Command& c) {
   waiting_ = Waiting::Idle;
   waiting_tag_ = c.tag;
   send("+ idling\r\n");
-  report_changes(true, true);
+  if (watched_) server_.read_file_events();
+  report_changes(true, !watched_);
 }
 
 void Session::idle_done(const std::string& line) {
