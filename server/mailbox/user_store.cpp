@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cerrno>
 #include <cstdio>
@@ -347,9 +348,12 @@ bool UserStore::sync(const std::string& name, bool force) {
   auto last = last_scan_ms_.find(name);
   if (!force && last != last_scan_ms_.end() && now_ms - last->second < 1000) return false;
   last_scan_ms_[name] = now_ms;
-  int64_t new_m = mtime_ns(d + "/new"), cur_m = mtime_ns(d + "/cur");
+  // Another program (Dovecot) may number keywords and rename files in either order: a
+  // changed dovecot-keywords file means every lettered name is read again.
+  int64_t new_m = mtime_ns(d + "/new"), cur_m = mtime_ns(d + "/cur"), kw_m = mtime_ns(d + "/dovecot-keywords");
   auto seen = seen_mtimes_.find(name);
-  if (seen != seen_mtimes_.end() && seen->second == std::make_pair(new_m, cur_m)) return false;
+  if (seen != seen_mtimes_.end() && seen->second == std::array<int64_t, 3>{new_m, cur_m, kw_m}) return false;
+  bool relabel = keywords_applied_.count(name) == 0 || keywords_applied_[name] != kw_m;
 
   // Mail in new/ has been seen by an IMAP server now: move it to cur/ as Dovecot does.
   for (const auto& f : list_dir(d + "/new")) {
@@ -383,9 +387,19 @@ bool UserStore::sync(const std::string& name, bool force) {
       continue;
     }
     it->second.present = true;
-    if (it->second.file != f) {
+    bool renamed = it->second.file != f;
+    if (renamed || relabel) {
       // Renamed by another program: its flags may have changed.
       std::string flags = flags_from_info(it->second.flags, letters_of(f), keywords(name));
+      if (!renamed) {
+        // Only the numbering changed: letters can have gained a meaning, nothing was taken
+        // away (that takes a rename), so keep keywords the name does not carry (an index
+        // made before keywords were in file names has such).
+        auto both = split_flags(it->second.flags);
+        for (const auto& k : split_flags(flags)) both.push_back(k);
+        flags = canonical_flags(both).value_or(flags);
+        if (flags == it->second.flags) continue;
+      }
       stmt("UPDATE messages SET file=?, flags=?, modseq=? WHERE mailbox=? AND uid=?")
           .bind(1, f)
           .bind(2, flags)
@@ -431,10 +445,11 @@ bool UserStore::sync(const std::string& name, bool force) {
   // Trust the directory times only when they are safely in the past: a change within the
   // file system's timestamp granularity would otherwise go unnoticed.
   int64_t now_ns = int64_t(std::time(nullptr)) * 1000000000;
+  keywords_applied_[name] = kw_m;
   new_m = mtime_ns(d + "/new");
   cur_m = mtime_ns(d + "/cur");
-  if (now_ns - std::max(new_m, cur_m) > 2000000000LL)
-    seen_mtimes_[name] = {new_m, cur_m};
+  if (now_ns - std::max({new_m, cur_m, kw_m}) > 2000000000LL)
+    seen_mtimes_[name] = {new_m, cur_m, kw_m};
   else
     seen_mtimes_.erase(name);
   return changed;

@@ -12,6 +12,7 @@
 // I/O and database failures throw std::system_error / store::DbError.
 // Threading: one thread at a time (the IMAP event loop owns every UserStore).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <ctime>
 #include <map>
@@ -147,7 +148,8 @@ class UserStore {
   std::unique_ptr<store::Db> db_;
   std::map<const char*, std::unique_ptr<store::Stmt>> statements_;
   // Directory mtimes seen at the last sync, per folder; a sync with unchanged ones is skipped.
-  std::map<std::string, std::pair<int64_t, int64_t>> seen_mtimes_;
+  std::map<std::string, std::array<int64_t, 3>> seen_mtimes_;  // new/, cur/, dovecot-keywords
+  std::map<std::string, int64_t> keywords_applied_;  // dovecot-keywords mtime the flags reflect
   std::map<std::string, int64_t> last_scan_ms_;
   struct Keywords {
     KeywordTable table;

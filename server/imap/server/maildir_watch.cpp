@@ -30,8 +30,10 @@ bool MaildirWatch::watch(const std::string& user, const std::string& folder, con
   if (w.count++ == 0) {
     w.wd_new = ::inotify_add_watch(fd_, (dir + "/new").c_str(), kMask);
     w.wd_cur = ::inotify_add_watch(fd_, (dir + "/cur").c_str(), kMask);
-    if (w.wd_new >= 0) by_wd_[w.wd_new] = {{user, folder}, true};
-    if (w.wd_cur >= 0) by_wd_[w.wd_cur] = {{user, folder}, false};
+    w.wd_dir = ::inotify_add_watch(fd_, dir.c_str(), IN_MOVED_TO | IN_CLOSE_WRITE | IN_ONLYDIR);
+    if (w.wd_new >= 0) by_wd_[w.wd_new] = {{user, folder}, Where::New};
+    if (w.wd_cur >= 0) by_wd_[w.wd_cur] = {{user, folder}, Where::Cur};
+    if (w.wd_dir >= 0) by_wd_[w.wd_dir] = {{user, folder}, Where::Dir};
   }
   return w.wd_new >= 0 && w.wd_cur >= 0;
 }
@@ -39,7 +41,7 @@ bool MaildirWatch::watch(const std::string& user, const std::string& folder, con
 void MaildirWatch::unwatch(const std::string& user, const std::string& folder) {
   auto it = watched_.find({user, folder});
   if (it == watched_.end() || --it->second.count > 0) return;
-  for (int wd : {it->second.wd_new, it->second.wd_cur}) {
+  for (int wd : {it->second.wd_new, it->second.wd_cur, it->second.wd_dir}) {
     if (wd < 0) continue;
     auto b = by_wd_.find(wd);
     // The kernel drops a watch whose directory was removed (IN_IGNORED): only ours to forget.
@@ -72,8 +74,12 @@ void MaildirWatch::on_io(uint32_t) {
       }
       if (ev->len == 0 || (ev->mask & IN_ISDIR)) continue;
       const Key& key = b->second.first;
+      if (b->second.second == Where::Dir) {
+        if (std::string(ev->name) == "dovecot-keywords") events.push_back({key.first, key.second, false, "", true});
+        continue;
+      }
       bool created = (ev->mask & (IN_CREATE | IN_MOVED_TO)) != 0;
-      events.push_back({key.first, key.second, b->second.second, std::string(ev->name), created});
+      events.push_back({key.first, key.second, b->second.second == Where::New, std::string(ev->name), created});
     }
   }
   if (!events.empty()) listener_(events);

@@ -26,7 +26,8 @@ class MaildirWatch : public EventLoop::Handler {
   struct Event {
     std::string user, folder;
     bool in_new;      // new/ (else cur/)
-    std::string name; // file name; empty when everything must be rescanned (overflow)
+    std::string name; // file name; empty when everything must be rescanned (overflow, or
+                      // the folder's dovecot-keywords file changed)
     bool created;     // created or moved in (else removed or moved away)
   };
   // Called once per read batch with every event of the batch, in order.
@@ -49,13 +50,14 @@ class MaildirWatch : public EventLoop::Handler {
   using Key = std::pair<std::string, std::string>;  // (user, folder)
   struct Watched {
     int count = 0;
-    int wd_new = -1, wd_cur = -1;
+    int wd_new = -1, wd_cur = -1, wd_dir = -1;  // wd_dir: the folder itself, for dovecot-keywords
   };
   EventLoop& loop_;
   Listener listener_;
   int fd_ = -1;
   std::map<Key, Watched> watched_;
-  std::map<int, std::pair<Key, bool>> by_wd_;  // wd -> (key, is new/)
+  enum class Where { New, Cur, Dir };
+  std::map<int, std::pair<Key, Where>> by_wd_;
 };
 
 }  // namespace postern::imap
