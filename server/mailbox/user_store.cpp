@@ -208,6 +208,9 @@ std::string UserStore::file_name(const std::string& name, const std::string& bas
   bool added = false;
   std::string letters = info_letters(flags, k.table, added);
   if (added) {
+    // XXX: Dovecot takes dovecot-keywords.lock before rewriting the file; this write does not,
+    // so a keyword numbered by both at the same instant could lose one numbering (its
+    // messages then show the other's keyword until the letter is set again).
     std::string path = dir(name) + "/dovecot-keywords";
     util::write_file_atomic(path, k.table.format(), 0600);
     k.mtime = mtime_ns(path);
