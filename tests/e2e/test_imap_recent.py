@@ -5,7 +5,8 @@ import imaplib
 
 import pytest
 
-from imap_helpers import RawImap, connect, imap_daemon
+from imap_helpers import RawImap, connect, imap_daemon, send_mail
+from test_imap_concurrency import read_until
 
 
 def add(m, subject, flags=None):
@@ -125,3 +126,23 @@ def test_recent_is_remembered_across_a_restart(mailserver):
     m.select("INBOX")
     assert recent_of(m) == b"1"
     assert search(m, "RECENT") == [b"2"]
+
+
+def test_mail_delivered_during_idle_is_recent_in_the_idling_session(mailserver):
+    d = imap_daemon(mailserver)
+    with RawImap(d) as idler, RawImap(d) as other:
+        idler.login()
+        other.login()
+        idler.cmd("s", "SELECT INBOX")
+        other.cmd("s", "SELECT INBOX")
+        idler.send("i1 IDLE\r\n")
+        assert idler.line().startswith(b"+ ")
+        send_mail(d, "alice@example.test", subject="while idling")
+        lines = read_until(idler, lambda l: l.endswith(b" RECENT\r\n"), timeout=30)
+        assert lines[-2:] == [b"* 1 EXISTS\r\n", b"* 1 RECENT\r\n"]
+        idler.send("DONE\r\n")
+        idler.until_tagged("i1")
+        assert b"* 1 FETCH (FLAGS (\\Recent))\r\n" in idler.cmd("f", "FETCH 1 (FLAGS)")
+        # the other selected session hears of the message, not of its \Recent
+        lines = other.cmd("n", "NOOP")
+        assert b"* 1 EXISTS\r\n" in lines and b"* 0 RECENT\r\n" in lines
