@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cerrno>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <system_error>
 
 #include "mailbox/folder_name.h"
+#include "mailbox/maildir_keywords.h"
 #include "store/maildir.h"
 #include "util/fs.h"
 #include "util/strings.h"
@@ -64,25 +66,6 @@ std::string base_of(const std::string& file) {
 std::string letters_of(const std::string& file) {
   auto colon = file.find(":2,");
   return colon == std::string::npos ? "" : file.substr(colon + 3);
-}
-
-// Flag list with the system flags replaced by those a file name's info letters say.
-std::string merge_file_flags(const std::string& flags, const std::string& letters) {
-  std::vector<std::string> out;
-  for (const auto& f : split_flags(flags))
-    if (f[0] != '\\') out.push_back(f);
-  for (auto [name, letter] : kSystemFlags)
-    if (letters.find(letter) != std::string::npos) out.push_back(name);
-  return *canonical_flags(out);
-}
-
-std::string file_name(const std::string& base, const std::string& flags) {
-  std::string letters;
-  auto list = split_flags(flags);
-  for (auto [name, letter] : kSystemFlags)
-    if (std::find(list.begin(), list.end(), name) != list.end()) letters += letter;
-  std::sort(letters.begin(), letters.end());
-  return base + ":2," + letters;
 }
 
 // RFC822.SIZE is counted with CRLF line ends, whatever the file uses.
@@ -152,11 +135,13 @@ UserStore::UserStore(std::string maildir) : maildir_(std::move(maildir)) {
   db_ = std::make_unique<store::Db>(maildir_ + "/postern-index.sqlite");
   // The index can always be rebuilt from the files: losing the last commits in a crash costs
   // a resync, not mail, so skip the fsync per transaction.
-  db_->exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-64");
+  // 2 MB of page cache (filled only as a user's mailboxes are read): with less, every command
+  // of a busy session re-read index pages from the write-ahead log.
+  db_->exec("PRAGMA synchronous=NORMAL; PRAGMA cache_size=-2048");
   db_->exec(
       "CREATE TABLE IF NOT EXISTS mailboxes(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
       " uidvalidity INTEGER NOT NULL, uidnext INTEGER NOT NULL, modseq INTEGER NOT NULL,"
-      " subscribed INTEGER NOT NULL DEFAULT 0);"
+      " subscribed INTEGER NOT NULL DEFAULT 0, recent_uid INTEGER NOT NULL DEFAULT 1);"
       "CREATE TABLE IF NOT EXISTS messages(mailbox INTEGER NOT NULL, uid INTEGER NOT NULL, base TEXT NOT NULL,"
       " file TEXT NOT NULL, flags TEXT NOT NULL, size INTEGER NOT NULL, internaldate INTEGER NOT NULL,"
       " modseq INTEGER NOT NULL, envelope TEXT, body TEXT, bodystructure TEXT,"
@@ -172,6 +157,15 @@ UserStore::UserStore(std::string maildir) : maildir_(std::move(maildir)) {
   if (!has_cache)
     db_->exec("ALTER TABLE messages ADD COLUMN envelope TEXT; ALTER TABLE messages ADD COLUMN body TEXT;"
               "ALTER TABLE messages ADD COLUMN bodystructure TEXT;");
+  // Indexes made before \Recent was kept: what they hold has been seen already.
+  bool has_recent = false;
+  {
+    auto info = db_->prepare("PRAGMA table_info(mailboxes)");
+    while (info.step()) has_recent |= info.text(1) == "recent_uid";
+  }
+  if (!has_recent)
+    db_->exec("ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1;"
+              "UPDATE mailboxes SET recent_uid=uidnext;");
   box("INBOX");
   for (const char* f : kSpecialFolders) {
     if (!is_dir(dir(f))) {
@@ -196,6 +190,34 @@ void UserStore::release() {
 
 std::string UserStore::dir(const std::string& name) const { return folder_dir(maildir_, name); }
 
+const KeywordTable& UserStore::keywords(const std::string& name) {
+  // Dovecot may number new keywords too: reread the file when it changed.
+  std::string path = dir(name) + "/dovecot-keywords";
+  int64_t m = mtime_ns(path);
+  auto it = keywords_.find(name);
+  if (it != keywords_.end() && it->second.mtime == m) return it->second.table;
+  auto& k = keywords_[name];
+  k.table = m < 0 ? KeywordTable() : KeywordTable::parse(util::read_file(path));
+  k.mtime = m;
+  return k.table;
+}
+
+std::string UserStore::file_name(const std::string& name, const std::string& base, const std::string& flags) {
+  keywords(name);
+  auto& k = keywords_[name];
+  bool added = false;
+  std::string letters = info_letters(flags, k.table, added);
+  if (added) {
+    // XXX: Dovecot takes dovecot-keywords.lock before rewriting the file; this write does not,
+    // so a keyword numbered by both at the same instant could lose one numbering (its
+    // messages then show the other's keyword until the letter is set again).
+    std::string path = dir(name) + "/dovecot-keywords";
+    util::write_file_atomic(path, k.table.format(), 0600);
+    k.mtime = mtime_ns(path);
+  }
+  return base + ":2," + letters;
+}
+
 uint32_t UserStore::next_uidvalidity() {
   // The last value handed out lives in a file beside the index (as Dovecot's
   // dovecot-uidvalidity does), so an index rebuilt within the same second still gets a
@@ -210,11 +232,13 @@ uint32_t UserStore::next_uidvalidity() {
 
 UserStore::Box UserStore::box(const std::string& name) {
   if (name != "INBOX" && !is_dir(dir(name) + "/cur")) throw Refused("NONEXISTENT", "No such mailbox");
-  auto& q = stmt("SELECT id, uidvalidity, uidnext, modseq FROM mailboxes WHERE name=?");
+  auto& q = stmt("SELECT id, uidvalidity, uidnext, modseq, recent_uid FROM mailboxes WHERE name=?");
   q.bind(1, name);
-  if (q.step()) return {q.integer(0), uint32_t(q.integer(1)), uint32_t(q.integer(2)), uint64_t(q.integer(3))};
+  if (q.step())
+    return {q.integer(0), uint32_t(q.integer(1)), uint32_t(q.integer(2)), uint64_t(q.integer(3)),
+            uint32_t(q.integer(4))};
   // A folder made by another program, or an index rebuilt from the files.
-  Box b{0, next_uidvalidity(), 1, 1};
+  Box b{0, next_uidvalidity(), 1, 1, 1};
   stmt("INSERT INTO mailboxes(name, uidvalidity, uidnext, modseq) VALUES(?, ?, 1, 1)")
       .bind(1, name)
       .bind(2, int64_t(b.uidvalidity))
@@ -249,6 +273,7 @@ std::vector<std::string> UserStore::folders() {
     b.bind(1, g);
     if (!b.step()) continue;
     int64_t id = b.integer(0);
+    ++removals_;
     stmt("DELETE FROM messages WHERE mailbox=?").bind(1, id).run();
     stmt("DELETE FROM mailboxes WHERE id=?").bind(1, id).run();
   }
@@ -274,9 +299,11 @@ void UserStore::remove(const std::string& name) {
   for (const auto& f : list_dir(d)) ::unlink((d + "/" + f).c_str());
   for (const char* sub : {"/cur", "/new", "/tmp"}) ::rmdir((d + sub).c_str());
   if (::rmdir(d.c_str()) != 0 && errno != ENOENT) fail("remove " + d);
+  ++removals_;
   stmt("DELETE FROM messages WHERE mailbox=?").bind(1, b.id).run();
   stmt("DELETE FROM mailboxes WHERE id=?").bind(1, b.id).run();
   seen_mtimes_.erase(name);
+  keywords_.erase(name);
 }
 
 void UserStore::rename(const std::string& from, const std::string& to) {
@@ -300,6 +327,7 @@ void UserStore::rename(const std::string& from, const std::string& to) {
     if (::rename(dir(f).c_str(), dir(target).c_str()) != 0) fail("rename " + dir(f));
     stmt("UPDATE mailboxes SET name=? WHERE name=?").bind(1, target).bind(2, f).run();
     seen_mtimes_.erase(f);
+    keywords_.erase(f);
   }
 }
 
@@ -323,9 +351,12 @@ bool UserStore::sync(const std::string& name, bool force) {
   auto last = last_scan_ms_.find(name);
   if (!force && last != last_scan_ms_.end() && now_ms - last->second < 1000) return false;
   last_scan_ms_[name] = now_ms;
-  int64_t new_m = mtime_ns(d + "/new"), cur_m = mtime_ns(d + "/cur");
+  // Another program (Dovecot) may number keywords and rename files in either order: a
+  // changed dovecot-keywords file means every lettered name is read again.
+  int64_t new_m = mtime_ns(d + "/new"), cur_m = mtime_ns(d + "/cur"), kw_m = mtime_ns(d + "/dovecot-keywords");
   auto seen = seen_mtimes_.find(name);
-  if (seen != seen_mtimes_.end() && seen->second == std::make_pair(new_m, cur_m)) return false;
+  if (seen != seen_mtimes_.end() && seen->second == std::array<int64_t, 3>{new_m, cur_m, kw_m}) return false;
+  bool relabel = keywords_applied_.count(name) == 0 || keywords_applied_[name] != kw_m;
 
   // Mail in new/ has been seen by an IMAP server now: move it to cur/ as Dovecot does.
   for (const auto& f : list_dir(d + "/new")) {
@@ -359,9 +390,19 @@ bool UserStore::sync(const std::string& name, bool force) {
       continue;
     }
     it->second.present = true;
-    if (it->second.file != f) {
+    bool renamed = it->second.file != f;
+    if (renamed || relabel) {
       // Renamed by another program: its flags may have changed.
-      std::string flags = merge_file_flags(it->second.flags, letters_of(f));
+      std::string flags = flags_from_info(it->second.flags, letters_of(f), keywords(name));
+      if (!renamed) {
+        // Only the numbering changed: letters can have gained a meaning, nothing was taken
+        // away (that takes a rename), so keep keywords the name does not carry (an index
+        // made before keywords were in file names has such).
+        auto both = split_flags(it->second.flags);
+        for (const auto& k : split_flags(flags)) both.push_back(k);
+        flags = canonical_flags(both).value_or(flags);
+        if (flags == it->second.flags) continue;
+      }
       stmt("UPDATE messages SET file=?, flags=?, modseq=? WHERE mailbox=? AND uid=?")
           .bind(1, f)
           .bind(2, flags)
@@ -374,6 +415,7 @@ bool UserStore::sync(const std::string& name, bool force) {
   }
   for (const auto& [base, row] : rows) {
     if (row.present) continue;
+    ++removals_;
     stmt("DELETE FROM messages WHERE mailbox=? AND uid=?").bind(1, b.id).bind(2, int64_t(row.uid)).run();
     changed = true;
   }
@@ -389,7 +431,7 @@ bool UserStore::sync(const std::string& name, bool force) {
         .bind(2, int64_t(uidnext++))
         .bind(3, base_of(f.file))
         .bind(4, f.file)
-        .bind(5, merge_file_flags("", letters_of(f.file)))
+        .bind(5, flags_from_info("", letters_of(f.file), keywords(name)))
         .bind(6, int64_t(crlf_size(path)))
         .bind(7, f.mtime)
         .bind(8, int64_t(++modseq))
@@ -406,13 +448,21 @@ bool UserStore::sync(const std::string& name, bool force) {
   // Trust the directory times only when they are safely in the past: a change within the
   // file system's timestamp granularity would otherwise go unnoticed.
   int64_t now_ns = int64_t(std::time(nullptr)) * 1000000000;
+  keywords_applied_[name] = kw_m;
   new_m = mtime_ns(d + "/new");
   cur_m = mtime_ns(d + "/cur");
-  if (now_ns - std::max(new_m, cur_m) > 2000000000LL)
-    seen_mtimes_[name] = {new_m, cur_m};
+  if (now_ns - std::max({new_m, cur_m, kw_m}) > 2000000000LL)
+    seen_mtimes_[name] = {new_m, cur_m, kw_m};
   else
     seen_mtimes_.erase(name);
   return changed;
+}
+
+uint32_t UserStore::claim_recent(const std::string& name) {
+  Box b = box(name);
+  if (b.recent_uid < b.uidnext)
+    stmt("UPDATE mailboxes SET recent_uid=? WHERE id=?").bind(1, int64_t(b.uidnext)).bind(2, b.id).run();
+  return b.recent_uid;
 }
 
 MailboxStatus UserStore::status(const std::string& name) {
@@ -428,6 +478,7 @@ MailboxStatus UserStore::status(const std::string& name) {
     s.messages = uint32_t(q.integer(0));
     s.unseen = uint32_t(q.integer(1));
   }
+  s.recent = count_from(b.id, b.recent_uid);
   return s;
 }
 
@@ -471,12 +522,22 @@ void UserStore::keep_parsed(const std::string& name, uint32_t uid, const Parsed&
 std::vector<MessageInfo> UserStore::changed_since(const std::string& name, uint64_t modseq) {
   Box b = box(name);
   std::vector<MessageInfo> out;
+  // Through the mod-sequence index, sorted here: with ORDER BY uid SQLite walks the primary
+  // key and reads every message of the mailbox, on every command of every session.
   auto& q = stmt(
-      "SELECT uid, flags, size, internaldate, modseq, file FROM messages WHERE mailbox=? AND modseq>? ORDER BY uid");
+      "SELECT uid, flags, size, internaldate, modseq, file FROM messages INDEXED BY messages_modseq"
+      " WHERE mailbox=? AND modseq>?");
   q.bind(1, b.id).bind(2, int64_t(modseq));
   while (q.step())
     out.push_back({uint32_t(q.integer(0)), q.text(1), uint64_t(q.integer(2)), q.integer(3), uint64_t(q.integer(4)), q.text(5)});
+  std::sort(out.begin(), out.end(), [](const MessageInfo& a, const MessageInfo& b) { return a.uid < b.uid; });
   return out;
+}
+
+uint32_t UserStore::count_from(int64_t box_id, uint32_t uid) {
+  auto& q = stmt("SELECT count(*) FROM messages WHERE mailbox=? AND uid>=?");
+  q.bind(1, box_id).bind(2, int64_t(uid));
+  return q.step() ? uint32_t(q.integer(0)) : 0;
 }
 
 uint32_t UserStore::count_up_to(const std::string& name, uint32_t uid) {
@@ -484,6 +545,16 @@ uint32_t UserStore::count_up_to(const std::string& name, uint32_t uid) {
   auto& q = stmt("SELECT count(*) FROM messages WHERE mailbox=? AND uid<=?");
   q.bind(1, b.id).bind(2, int64_t(uid));
   return q.step() ? uint32_t(q.integer(0)) : 0;
+}
+
+bool UserStore::index_explains(const std::string& name, bool in_new, const std::string& file, bool created) {
+  if (file.empty()) return false;
+  if (in_new) return !created;  // sync() moves what arrives in new/ to cur/; arrivals need it
+  Box b = box(name);
+  auto& q = stmt("SELECT file FROM messages WHERE mailbox=? AND base=?");
+  q.bind(1, b.id).bind(2, base_of(file));
+  bool indexed_under_it = q.step() && q.text(0) == file;
+  return created ? indexed_under_it : !indexed_under_it;
 }
 
 std::string UserStore::message_path(const std::string& name, const MessageInfo& m) const {
@@ -499,7 +570,7 @@ std::optional<std::string> UserStore::set_flags(const std::string& name, uint32_
   std::string base = q.text(0), file = q.text(1), old = q.text(2);
   if (file_out) *file_out = file;
   if (old == flags) return flags;
-  std::string target = file_name(base, flags);
+  std::string target = file_name(name, base, flags);
   if (target != file) {
     std::string d = dir(name) + "/cur/";
     if (::rename((d + file).c_str(), (d + target).c_str()) != 0) {
@@ -530,6 +601,7 @@ void UserStore::expunge(const std::string& name, const std::vector<uint32_t>& ui
     q.bind(1, b.id).bind(2, int64_t(uid));
     if (!q.step()) continue;
     if (::unlink((d + q.text(0)).c_str()) != 0 && errno != ENOENT) fail("unlink " + q.text(0));
+    ++removals_;
     stmt("DELETE FROM messages WHERE mailbox=? AND uid=?").bind(1, b.id).bind(2, int64_t(uid)).run();
   }
   stmt("UPDATE mailboxes SET modseq=modseq+1 WHERE id=?").bind(1, b.id).run();
@@ -569,7 +641,7 @@ CopyResult UserStore::copy(const std::string& from, const std::vector<uint32_t>&
     q.bind(1, src.id).bind(2, int64_t(uid));
     if (!q.step()) continue;
     std::string base = unique_base();
-    std::string target = file_name(base, q.text(1));
+    std::string target = file_name(to, base, q.text(1));
     if (::link((sd + q.text(0)).c_str(), (dd + target).c_str()) != 0) {
       if (errno == ENOENT) continue;  // expunged by another program meanwhile
       // Different file systems or no hard links: copy the bytes.

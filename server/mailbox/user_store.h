@@ -4,13 +4,15 @@
 // and mod-sequence, and subscriptions. The files stay the truth: sync() brings the index in
 // line with cur/ and new/ (files delivered by SMTP, dropped or removed by other programs);
 // a lost index is rebuilt with a new UIDVALIDITY. System flags also live in the file names
-// (":2,FS"), as Dovecot and every Maildir reader expect; keywords only in the index.
+// (":2,FS"), as Dovecot and every Maildir reader expect, and so do keywords, lettered through
+// the folder's dovecot-keywords file (maildir_keywords.h).
 // New messages (SMTP delivery and APPEND alike) arrive through store::deliver_to_maildir
 // into new/ and get their UID from sync().
 // Errors: expected refusals throw mailbox::Refused with a response code for the client;
 // I/O and database failures throw std::system_error / store::DbError.
 // Threading: one thread at a time (the IMAP event loop owns every UserStore).
 #pragma once
+#include <array>
 #include <cstdint>
 #include <ctime>
 #include <map>
@@ -21,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mailbox/maildir_keywords.h"
 #include "store/sqlite.h"
 
 namespace postern::mailbox {
@@ -45,7 +48,7 @@ struct MessageInfo {
 };
 
 struct MailboxStatus {
-  uint32_t messages = 0, unseen = 0, uidnext = 1, uidvalidity = 0;
+  uint32_t messages = 0, unseen = 0, recent = 0, uidnext = 1, uidvalidity = 0;
   uint64_t highest_modseq = 0;
 };
 
@@ -88,11 +91,27 @@ class UserStore {
   std::optional<Parsed> parsed(const std::string& name, uint32_t uid);
   void keep_parsed(const std::string& name, uint32_t uid, const Parsed& p);
   uint64_t highest_modseq(const std::string& name) { return box(name).modseq; }
+  // \Recent (RFC 3501 §2.3.2): a message is recent to the first session that selects its
+  // mailbox read-write after it arrived. The index keeps the first UID no session has been
+  // told about yet; claim_recent() returns it and moves it past every message indexed now
+  // (SELECT, and a read-write session hearing of new mail), recent_from() only looks
+  // (EXAMINE, which must not take \Recent away).
+  uint32_t claim_recent(const std::string& name);
+  uint32_t recent_from(const std::string& name) { return box(name).recent_uid; }
   // Messages added or changed after `modseq` (what a session needs to catch up).
   std::vector<MessageInfo> changed_since(const std::string& name, uint64_t modseq);
   // How many messages have a UID up to `uid` (fewer than a session knows: some were expunged).
   uint32_t count_up_to(const std::string& name, uint32_t uid);
+  // Goes up whenever a message leaves the index, in any folder: while it stays the same, a
+  // session's view has lost nothing and need not count (count_up_to reads every row).
+  uint64_t removals() const { return removals_; }
   std::string message_path(const std::string& name, const MessageInfo& m) const;
+  std::string folder_path(const std::string& name) const { return dir(name); }
+  // Whether the index already accounts for a file event seen in the folder's new/ (`in_new`)
+  // or cur/: a file created under the name the index has for it, or a name removed that the
+  // index no longer has (Postern's own renames, moves out of new/, expunges). Anything else
+  // was done by another program and needs a sync().
+  bool index_explains(const std::string& name, bool in_new, const std::string& file, bool created);
   // Ends the read transactions of cached statements left on a row, so the index's
   // write-ahead log can be checkpointed; call after each command.
   void release();
@@ -112,9 +131,15 @@ class UserStore {
     int64_t id;
     uint32_t uidvalidity, uidnext;
     uint64_t modseq;
+    uint32_t recent_uid;
   };
   Box box(const std::string& name);  // throws Refused(NONEXISTENT)
   uint32_t next_uidvalidity();
+  uint32_t count_from(int64_t box_id, uint32_t uid);
+  // The folder's dovecot-keywords table (see maildir_keywords.h), reread when it changed.
+  const KeywordTable& keywords(const std::string& name);
+  // A message file's name in the folder for the given flags: "<base>:2,<letters>".
+  std::string file_name(const std::string& name, const std::string& base, const std::string& flags);  // messages with a UID of at least `uid`
   std::string dir(const std::string& name) const;
   // A prepared statement kept for the store's lifetime (parsing SQL cost more than running it).
   store::Stmt& stmt(const char* sql);
@@ -123,8 +148,15 @@ class UserStore {
   std::unique_ptr<store::Db> db_;
   std::map<const char*, std::unique_ptr<store::Stmt>> statements_;
   // Directory mtimes seen at the last sync, per folder; a sync with unchanged ones is skipped.
-  std::map<std::string, std::pair<int64_t, int64_t>> seen_mtimes_;
+  std::map<std::string, std::array<int64_t, 3>> seen_mtimes_;  // new/, cur/, dovecot-keywords
+  std::map<std::string, int64_t> keywords_applied_;  // dovecot-keywords mtime the flags reflect
   std::map<std::string, int64_t> last_scan_ms_;
+  struct Keywords {
+    KeywordTable table;
+    int64_t mtime = -1;
+  };
+  std::map<std::string, Keywords> keywords_;
+  uint64_t removals_ = 0;
 };
 
 // Canonical flag list: known system flags with their standard case, sorted, no duplicates.

@@ -70,7 +70,8 @@ def test_idle_hears_of_other_sessions(mailserver):
         assert b.line().startswith(b"+ ")
         a.select("INBOX")
         a.store("1", "+FLAGS", r"(\Flagged)")
-        read_until(b, lambda l: l == b"* 1 FETCH (UID 1 FLAGS (\\Flagged))\r\n")
+        # b selected first: the message is \Recent there
+        read_until(b, lambda l: l == b"* 1 FETCH (UID 1 FLAGS (\\Flagged \\Recent))\r\n")
         b.send("DONE\r\n")
         assert b.until_tagged("i1")[-1].startswith(b"i1 OK")
 

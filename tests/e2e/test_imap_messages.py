@@ -49,7 +49,7 @@ def test_append_and_fetch(mailserver):
     m.select("INBOX")
     data = fetch_text(m, "1", "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE)")
     head = data[0].decode() if isinstance(data[0], bytes) else data[0][0].decode()
-    assert "UID 1" in head and "FLAGS (\\Flagged)" in head
+    assert "UID 1" in head and "FLAGS (\\Flagged \\Recent)" in head  # first to select it
     assert 'INTERNALDATE "08-Feb-1994 05:52:25 +0000"' in head
     assert f"RFC822.SIZE {len(MULTIPART)}" in head
     assert '"Quarterly report"' in head and '"<report-1@example.test>"' in head
@@ -123,7 +123,8 @@ def test_search(mailserver):
         ("SMALLER", "200"): b"2", ("BEFORE", "1-Jan-2021"): b"1", ("SINCE", "1-Jan-2021"): b"2 3",
         ("SENTBEFORE", "1-Jan-2000"): b"1", ("SENTON", "2-Mar-2021"): b"2",
         ("OR", "SEEN", "DELETED"): b"1 3", ("NOT", "SEEN"): b"2 3", ("2:*",): b"2 3",
-        ("HEADER", "Message-ID", "report-1"): b"1", ("UID", "2"): b"2", ("NEW",): b"", ("UNDELETED", "UNSEEN"): b"2",
+        ("HEADER", "Message-ID", "report-1"): b"1", ("UID", "2"): b"2", ("NEW",): b"2 3", ("UNDELETED", "UNSEEN"): b"2",
+        ("RECENT",): b"1 2 3", ("OLD",): b"",
     }
     for criteria, expected in cases.items():
         typ, data = m.search(None, *criteria)
@@ -140,10 +141,11 @@ def test_store_copy_move_expunge(mailserver):
     for i in range(1, 6):
         m.append("INBOX", None, None, f"Subject: m{i}\r\n\r\nbody {i}\r\n".encode())
     m.select("INBOX")
-    assert m.store("1", "+FLAGS", r"(\Seen $Work)")[1] == [b"1 (FLAGS (\\Seen $Work))"]
-    assert m.store("1", "-FLAGS", "($Work)")[1] == [b"1 (FLAGS (\\Seen))"]
+    # (\Recent: this session is the first to select them)
+    assert m.store("1", "+FLAGS", r"(\Seen $Work)")[1] == [b"1 (FLAGS (\\Seen $Work \\Recent))"]
+    assert m.store("1", "-FLAGS", "($Work)")[1] == [b"1 (FLAGS (\\Seen \\Recent))"]
     assert m.store("2", "FLAGS.SILENT", r"(\Answered)")[1] == [None]
-    assert m.uid("STORE", "3", "+FLAGS", r"(\Flagged)")[1] == [b"3 (UID 3 FLAGS (\\Flagged))"]
+    assert m.uid("STORE", "3", "+FLAGS", r"(\Flagged)")[1] == [b"3 (UID 3 FLAGS (\\Flagged \\Recent))"]
     with pytest.raises(imaplib.IMAP4.error, match="BAD"):
         m.store("1", "+FLAGS", r"(\Bogus)")
     # flags live in the Maildir file names too

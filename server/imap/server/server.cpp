@@ -21,6 +21,9 @@ void Server::start() {
   deps_.notifier.set_listener([this](const std::string& user, const std::string& folder) {
     loop_.post([this, user, folder] { external_change(user, folder); });
   });
+  watch_ = std::make_unique<MaildirWatch>(loop_, [this](const auto& events) { files_changed(events); });
+  if (!watch_->active())
+    log::write(log::Service::Daemon, "-", "IMAP: inotify unavailable; other programs' Maildir changes are polled");
   loop_thread_ = std::thread([this] {
     try {
       loop_.run([this] { tick(); }, 1000);
@@ -40,6 +43,7 @@ void Server::stop() {
   loop_.stop();
   loop_thread_.join();
   sessions_.clear();
+  watch_.reset();
   {
     std::lock_guard<std::mutex> lock(work_mu_);
     stopping_ = true;
@@ -130,6 +134,36 @@ void Server::external_change(const std::string& user, const std::string& folder)
   } catch (const std::exception& e) {
     log::write(log::Service::Daemon, "-", std::string("IMAP index sync failed for ") + user + ": " + e.what());
   }
+}
+
+bool Server::watch(const std::string& user, const std::string& mailbox, bool on) {
+  if (!watch_) return false;
+  if (!on) {
+    watch_->unwatch(user, mailbox);
+    return false;
+  }
+  auto it = stores_.find(user);
+  auto store = it == stores_.end() ? nullptr : it->second.lock();
+  return store && watch_->watch(user, mailbox, store->folder_path(mailbox));
+}
+
+void Server::files_changed(const std::vector<MaildirWatch::Event>& events) {
+  // One sync per folder and batch, and none for events the index already accounts for
+  // (most are Postern's own renames and moves).
+  std::set<std::pair<std::string, std::string>> stale;
+  for (const auto& e : events) {
+    if (stale.count({e.user, e.folder})) continue;
+    auto it = stores_.find(e.user);
+    auto store = it == stores_.end() ? nullptr : it->second.lock();
+    if (!store) continue;
+    try {
+      if (!store->index_explains(e.folder, e.in_new, e.name, e.created)) stale.insert({e.user, e.folder});
+      store->release();
+    } catch (const std::exception&) {
+      stale.insert({e.user, e.folder});  // a folder renamed away: the sync says what to log
+    }
+  }
+  for (const auto& [user, folder] : stale) external_change(user, folder);
 }
 
 void Server::run_in_worker(uint64_t session_id, std::function<void()> work, std::function<void()> done) {

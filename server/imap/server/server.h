@@ -2,7 +2,7 @@
 // or implicit TLS), a small worker pool for password hashing, the per-user mail stores
 // shared by that user's sessions, and the fan-out of mailbox changes to the sessions that
 // have the mailbox selected (from other sessions, and from local delivery through
-// mailbox::Notifier).
+// mailbox::Notifier, and from other programs through MaildirWatch's inotify).
 // Errors: accept() closes the socket with "* BYE" when the connection limit is reached.
 // Threading: accept(), stop() and notifications from any thread; the rest is the loop's.
 #pragma once
@@ -21,6 +21,7 @@
 #include "auth/verifier.h"
 #include "config/snapshot.h"
 #include "imap/server/event_loop.h"
+#include "imap/server/maildir_watch.h"
 #include "mailbox/notifier.h"
 #include "mailbox/user_store.h"
 #include "tls/server_context.h"
@@ -57,11 +58,19 @@ class Server {
   void run_in_worker(uint64_t session_id, std::function<void()> work, std::function<void()> done);
   void session_closed(uint64_t id);
   void session_authenticated(Session* s);
+  // A session selected (`on`) or left a mailbox: its directories are watched while selected.
+  // False when they cannot be (see MaildirWatch): the session polls instead.
+  bool watch(const std::string& user, const std::string& mailbox, bool on);
+  // Handles the file events inotify has queued so far (before a NOOP or IDLE reports).
+  void read_file_events() {
+    if (watch_) watch_->on_io(0);
+  }
 
  private:
   void tick();
   void worker_loop();
   void external_change(const std::string& user, const std::string& folder);
+  void files_changed(const std::vector<MaildirWatch::Event>& events);
 
   ServerDeps deps_;
   EventLoop loop_;
@@ -76,6 +85,7 @@ class Server {
   std::map<uint64_t, std::unique_ptr<Session>> sessions_;
   std::map<std::string, std::set<Session*>> by_user_;
   std::map<std::string, std::weak_ptr<mailbox::UserStore>> stores_;
+  std::unique_ptr<MaildirWatch> watch_;
 };
 
 }  // namespace postern::imap

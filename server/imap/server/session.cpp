@@ -112,6 +112,7 @@ void Session::on_drained() {
 
 void Session::on_closed() {
   fetch_.reset();
+  if (state_ == State::Selected) server_.watch(user_, mailbox_, false);
   server_.session_closed(setup_.id);
 }
 
@@ -124,9 +125,9 @@ void Session::check_timeout(long long now_ms) {
   if (closed()) return;
   long long limit = state_ == State::NotAuthenticated ? setup_.config->number("imap.login_timeout_s") * 1000 : kAutologoutMs;
   if (waiting_ == Waiting::Worker || fetch_) return;
-  // XXX: files dropped by other programs reach an IDLE session by this poll (every 10 s),
-  // not by inotify; Postern's own deliveries are announced at once through the notifier.
-  if (waiting_ == Waiting::Idle && now_ms - last_poll_ > 10000) {
+  // Other programs' changes to the selected folder arrive through the server's inotify
+  // watch; where it cannot watch, an IDLE session rescans every 10 s instead.
+  if (waiting_ == Waiting::Idle && !watched_ && now_ms - last_poll_ > 10000) {
     last_poll_ = now_ms;
     try {
       report_changes(true, true);
@@ -262,7 +263,10 @@ void Session::report_changes(bool allow_expunge, bool scan) {
   for (const auto& e : view_) known += !e.expunged;
   // Expunges: fewer messages up to the last known UID than the view holds. Only then is the
   // whole list compared; otherwise only what changed since the view's mod-sequence is read.
-  if (store_->count_up_to(mailbox_, last) != known) {
+  // Nothing to count when no message left the index since the last look.
+  bool removed = store_->removals() != known_removals_;
+  known_removals_ = store_->removals();
+  if (removed && store_->count_up_to(mailbox_, last) != known) {
     auto rows = store_->messages(mailbox_);
     size_t r = 0;
     for (auto& e : view_) {
@@ -279,9 +283,12 @@ void Session::report_changes(bool allow_expunge, bool scan) {
   }
   if (modseq == known_modseq_) return;
   size_t before = view_.size();
+  std::optional<uint32_t> recent_from;
   for (const auto& row : store_->changed_since(mailbox_, known_modseq_)) {
     if (row.uid > last) {
-      view_.push_back({row.uid, row.flags});
+      // The first session to hear of a message gets its \Recent; a read-only one only looks.
+      if (!recent_from) recent_from = read_only_ ? store_->recent_from(mailbox_) : store_->claim_recent(mailbox_);
+      view_.push_back({row.uid, row.flags, row.uid >= *recent_from});
       continue;
     }
     auto it = std::lower_bound(view_.begin(), view_.end(), row.uid,
@@ -289,14 +296,25 @@ void Session::report_changes(bool allow_expunge, bool scan) {
     if (it != view_.end() && it->uid == row.uid && it->flags != row.flags) {
       it->flags = row.flags;
       untagged(std::to_string(it - view_.begin() + 1) + " FETCH (UID " + std::to_string(row.uid) + " FLAGS (" +
-               row.flags + "))");
+               flags_of(*it) + "))");
     }
   }
   known_modseq_ = modseq;
   if (view_.size() != before) {
     untagged(std::to_string(view_.size()) + " EXISTS");
-    untagged("0 RECENT");
+    untagged(std::to_string(recent_count()) + " RECENT");
   }
+}
+
+std::string Session::flags_of(const Entry& e) {
+  if (!e.recent) return e.flags;
+  return e.flags.empty() ? "\\Recent" : e.flags + " \\Recent";
+}
+
+size_t Session::recent_count() const {
+  size_t n = 0;
+  for (const auto& e : view_) n += e.recent && !e.expunged;
+  return n;
 }
 
 std::optional<std::vector<size_t>> Session::resolve(const std::string& text, bool uid, const std::string& tag) {

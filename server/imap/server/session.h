@@ -65,8 +65,12 @@ class Session : public Connection {
   struct Entry {
     uint32_t uid;
     std::string flags;
+    bool recent = false;    // \Recent for this session (see UserStore::claim_recent)
     bool expunged = false;  // gone from the store, EXPUNGE not yet sent
   };
+  // The FLAGS list a client sees: the stored flags, and \Recent when it is this session's.
+  static std::string flags_of(const Entry& e);
+  size_t recent_count() const;
 
   // Framing and dispatch (session.cpp).
   void handle_line(const std::string& wire);
@@ -147,9 +151,11 @@ class Session : public Connection {
   std::shared_ptr<mailbox::UserStore> store_;
   std::string mailbox_;
   bool read_only_ = false;
+  bool watched_ = false;  // the selected folder is watched by inotify (else IDLE polls it)
   std::vector<Entry> view_;
   bool dirty_ = false;
   uint64_t known_modseq_ = 0;  // the mailbox's mod-sequence the view reflects
+  uint64_t known_removals_ = 0;  // UserStore::removals() when the view was last checked
   long long last_activity_;
   long long last_poll_ = 0;
 

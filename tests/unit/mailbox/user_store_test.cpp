@@ -117,3 +117,78 @@ TEST(Flags, Canonical) {
   EXPECT_FALSE(canonical_flags({"\\Bogus"}));
   EXPECT_FALSE(canonical_flags({"a(b"}));
 }
+
+TEST(UserStore, KeywordsLiveInFileNamesAsDovecotLettersThem) {
+  TempDir t;
+  std::string dir = t.path.string() + "/u";
+  {
+    UserStore s(dir);
+    postern::store::deliver_to_maildir(dir, "", "Subject: a\r\n\r\n");
+    s.sync("INBOX", true);
+    EXPECT_EQ(s.set_flags("INBOX", 1, "\\Seen $Forwarded Work").value_or(""), "\\Seen $Forwarded Work");
+    auto m = s.messages("INBOX");
+    ASSERT_EQ(m.size(), 1u);
+    EXPECT_EQ(m[0].file.substr(m[0].file.find(":2,")), ":2,Sab");
+    std::ifstream kw(dir + "/dovecot-keywords");
+    std::string text((std::istreambuf_iterator<char>(kw)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, "0 $Forwarded\n1 Work\n");
+    // A copy to another folder numbers the keywords in that folder's own table.
+    s.copy("INBOX", {1}, "Archive");
+    EXPECT_NE(s.messages("Archive")[0].file.find(":2,Sab"), std::string::npos);
+    EXPECT_TRUE(fs::exists(fs::path(dir) / ".Archive" / "dovecot-keywords"));
+    // Another program (a Dovecot) drops keyword b and adds a keyword it numbered itself.
+    {
+      std::ofstream out(dir + "/dovecot-keywords");
+      out << "0 $Forwarded\n1 Work\n2 Later\n";
+    }
+    std::string base = m[0].file.substr(0, m[0].file.find(":2,"));
+    fs::rename(fs::path(dir) / "cur" / m[0].file, fs::path(dir) / "cur" / (base + ":2,Sac"));
+    EXPECT_TRUE(s.sync("INBOX", true));
+    EXPECT_EQ(s.messages("INBOX")[0].flags, "\\Seen $Forwarded Later");
+  }
+  for (const char* f : {"postern-index.sqlite", "postern-index.sqlite-wal", "postern-index.sqlite-shm"})
+    fs::remove(fs::path(dir) / f);
+  UserStore s(dir);  // a lost index gets the keywords back from the file names
+  s.sync("INBOX", true);
+  EXPECT_EQ(s.messages("INBOX")[0].flags, "\\Seen $Forwarded Later");
+}
+
+TEST(UserStore, RecentIsClaimedOnce) {
+  TempDir t;
+  std::string dir = t.path.string() + "/u";
+  UserStore s(dir);
+  postern::store::deliver_to_maildir(dir, "", "Subject: a\r\n\r\n");
+  postern::store::deliver_to_maildir(dir, "", "Subject: b\r\n\r\n");
+  s.sync("INBOX", true);
+  EXPECT_EQ(s.status("INBOX").recent, 2u);
+  EXPECT_EQ(s.recent_from("INBOX"), 1u);  // looking does not take it
+  EXPECT_EQ(s.status("INBOX").recent, 2u);
+  EXPECT_EQ(s.claim_recent("INBOX"), 1u);  // the first claim gets UIDs 1 and up
+  EXPECT_EQ(s.status("INBOX").recent, 0u);
+  EXPECT_EQ(s.claim_recent("INBOX"), 3u);  // the next one gets nothing already there
+  postern::store::deliver_to_maildir(dir, "", "Subject: c\r\n\r\n");
+  s.sync("INBOX", true);
+  EXPECT_EQ(s.status("INBOX").recent, 1u);
+  EXPECT_EQ(s.claim_recent("INBOX"), 3u);
+  EXPECT_EQ(s.claim_recent("INBOX"), 4u);
+}
+
+TEST(UserStore, TellsItsOwnFileChangesFromOtherPrograms) {
+  TempDir t;
+  std::string dir = t.path.string() + "/u";
+  UserStore s(dir);
+  postern::store::deliver_to_maildir(dir, "", "Subject: a\r\n\r\n");
+  s.sync("INBOX", true);
+  std::string old_name = s.messages("INBOX")[0].file;
+  s.set_flags("INBOX", 1, "\\Seen");
+  std::string new_name = s.messages("INBOX")[0].file;
+  // Postern's own rename: both halves are accounted for.
+  EXPECT_TRUE(s.index_explains("INBOX", false, old_name, false));
+  EXPECT_TRUE(s.index_explains("INBOX", false, new_name, true));
+  // Other programs: a file renamed to a name the index does not have, a removal of the
+  // indexed name, an arrival in new/.
+  EXPECT_FALSE(s.index_explains("INBOX", false, new_name + "F", true));
+  EXPECT_FALSE(s.index_explains("INBOX", false, new_name, false));
+  EXPECT_FALSE(s.index_explains("INBOX", true, "1234.x.host", true));
+  EXPECT_TRUE(s.index_explains("INBOX", true, "1234.x.host", false));
+}

@@ -83,7 +83,7 @@ void Session::continue_fetch() {
       if (stored) {
         e.flags = *stored;
         seen_changed = true;
-        add("FLAGS (" + e.flags + ")");
+        add("FLAGS (" + flags_of(e) + ")");
         flags_sent = true;
       }
     }
@@ -93,7 +93,7 @@ void Session::continue_fetch() {
         using K = FetchItem::Kind;
         switch (it.kind) {
           case K::Flags:
-            if (!flags_sent) add("FLAGS (" + e.flags + ")");
+            if (!flags_sent) add("FLAGS (" + flags_of(e) + ")");
             flags_sent = true;
             break;
           case K::Uid:

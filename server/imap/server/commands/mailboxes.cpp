@@ -127,7 +127,7 @@ void Session::cmd_status(Command& c) {
     std::string up = util::to_upper(item.text);
     std::string value;
     if (up == "MESSAGES") value = std::to_string(st.messages);
-    else if (up == "RECENT") value = "0";
+    else if (up == "RECENT") value = std::to_string(st.recent);
     else if (up == "UIDNEXT") value = std::to_string(st.uidnext);
     else if (up == "UIDVALIDITY") value = std::to_string(st.uidvalidity);
     else if (up == "UNSEEN") value = std::to_string(st.unseen);

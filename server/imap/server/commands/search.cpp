@@ -29,6 +29,7 @@ bool has_flag(const std::string& flags, const std::string& flag) {
 
 struct Candidate {
   uint32_t seq, uid, largest_seq, largest_uid;
+  bool recent;
   const mailbox::MessageInfo* row;
   std::string path;
   std::optional<mailbox::MessageView> view;
@@ -54,9 +55,9 @@ bool matches(const SearchKey& k, Candidate& m) {
     case O::Uid: return k.set->contains(m.uid, m.largest_uid);
     case O::Flag: return has_flag(m.row->flags, k.text);
     case O::NoFlag: return !has_flag(m.row->flags, k.text);
-    case O::New: return false;  // \Recent is not kept (see README): nothing is new
-    case O::Recent: return false;
-    case O::Old: return true;
+    case O::New: return m.recent && !has_flag(m.row->flags, "\\Seen");
+    case O::Recent: return m.recent;
+    case O::Old: return !m.recent;
     case O::Header: {
       const std::string& field = k.text;
       if (k.value.empty()) {
@@ -129,7 +130,7 @@ void Session::cmd_search(Command& c, bool uid) {
       mailbox::MessageInfo info;
       info.uid = view_[i].uid;
       info.flags = view_[i].flags;
-      Candidate m{uint32_t(i + 1), info.uid, uint32_t(view_.size()), largest, &info, "", std::nullopt};
+      Candidate m{uint32_t(i + 1), info.uid, uint32_t(view_.size()), largest, view_[i].recent, &info, "", std::nullopt};
       if (matches(*key, m)) hits.push_back(uid ? info.uid : uint32_t(i + 1));
     }
     std::string out = "SEARCH";
@@ -143,7 +144,7 @@ void Session::cmd_search(Command& c, bool uid) {
   for (size_t i = 0; i < view_.size(); ++i) {
     while (r < rows.size() && rows[r].uid < view_[i].uid) ++r;
     if (r >= rows.size() || rows[r].uid != view_[i].uid) continue;
-    Candidate m{uint32_t(i + 1), view_[i].uid, uint32_t(view_.size()), largest_uid, &rows[r],
+    Candidate m{uint32_t(i + 1), view_[i].uid, uint32_t(view_.size()), largest_uid, view_[i].recent, &rows[r],
                 store_->message_path(mailbox_, rows[r]), std::nullopt};
     try {
       if (matches(*key, m)) hits.push_back(uid ? view_[i].uid : uint32_t(i + 1));

@@ -9,6 +9,8 @@
 namespace postern::imap {
 
 void Session::deselect() {
+  if (state_ == State::Selected) server_.watch(user_, mailbox_, false);
+  watched_ = false;
   state_ = State::Authenticated;
   mailbox_.clear();
   view_.clear();
@@ -26,23 +28,27 @@ void Session::cmd_select(Command& c, bool read_only) {
   if (!name) return;
   if (!store_->exists(*name)) return no(c.tag, "[NONEXISTENT] No such mailbox");
   store_->sync(*name, true);
+  known_removals_ = store_->removals();
   auto rows = store_->messages(*name);
   auto st = store_->status(*name);
+  // SELECT takes \Recent for this session; EXAMINE must leave it for the next SELECT.
+  uint32_t recent_from = read_only ? store_->recent_from(*name) : store_->claim_recent(*name);
   known_modseq_ = st.highest_modseq;
   mailbox_ = *name;
   read_only_ = read_only;
   state_ = State::Selected;
+  watched_ = server_.watch(user_, mailbox_, true);
   view_.clear();
   uint32_t first_unseen = 0;
   for (const auto& r : rows) {
-    view_.push_back({r.uid, r.flags});
+    view_.push_back({r.uid, r.flags, r.uid >= recent_from});
     if (!first_unseen && (" " + r.flags + " ").find(" \\Seen ") == std::string::npos) first_unseen = uint32_t(view_.size());
   }
   untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
   untagged(read_only ? "OK [PERMANENTFLAGS ()] Read-only mailbox"
                      : "OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted");
   untagged(std::to_string(view_.size()) + " EXISTS");
-  untagged("0 RECENT");
+  untagged(std::to_string(recent_count()) + " RECENT");
   if (first_unseen) untagged("OK [UNSEEN " + std::to_string(first_unseen) + "] First unseen");
   untagged("OK [UIDVALIDITY " + std::to_string(st.uidvalidity) + "] UIDs valid");
   untagged("OK [UIDNEXT " + std::to_string(st.uidnext) + "] Predicted next UID");
@@ -96,7 +102,10 @@ void Session::cmd_expunge(Command& c, bool uid) {
 }
 
 void Session::cmd_noop(Command& c) {
-  report_changes(true, true);
+  // A watched folder's changes by other programs come by inotify: the kernel queued every
+  // change made before this NOOP was sent, so reading that queue now is enough.
+  if (watched_) server_.read_file_events();
+  report_changes(true, !watched_);
   ok(c.tag, "NOOP completed");
 }
 
@@ -105,7 +114,8 @@ void Session::cmd_idle(Command& c) {
   waiting_ = Waiting::Idle;
   waiting_tag_ = c.tag;
   send("+ idling\r\n");
-  report_changes(true, true);
+  if (watched_) server_.read_file_events();
+  report_changes(true, !watched_);
 }
 
 void Session::idle_done(const std::string& line) {

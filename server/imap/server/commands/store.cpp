@@ -55,7 +55,7 @@ void Session::cmd_store(Command& c, bool uid) {
     e.flags = *stored;
     if (!silent)
       untagged(std::to_string(idx + 1) + " FETCH (" + (uid ? "UID " + std::to_string(e.uid) + " " : "") + "FLAGS (" +
-               e.flags + "))");
+               flags_of(e) + "))");
   }
   if (changed) notify_others();
   ok(c.tag, std::string(uid ? "UID STORE" : "STORE") + " completed");
