@@ -623,6 +623,17 @@ class LogView:
         with its command counts ("ehlo=2 starttls=1 auth=1 mail=1 rcpt=1 data=1 ...")."""
         return re.findall(r"(?m)^.*/smtpd\[\d+\]: disconnect from .*$", self.log())
 
+    def wait_sessions_ended(self, timeout=20):
+        """Until Postfix has logged the end of every session it logged the start of. A
+        daemon keeps its connections a moment after its last message and closes them when it
+        stops; without this wait the next test's view could start before Postfix logs that
+        disconnect, and count a session that is not its own."""
+        def balanced():
+            log = self.pf.log()
+            return len(re.findall(r"/smtpd\[\d+\]: connect from ", log)) <= len(
+                re.findall(r"/smtpd\[\d+\]: disconnect from ", log))
+        poll("Postfix to log the end of every session", balanced, timeout)
+
     def postern_sessions(self, count=1, timeout=20):
         """Postern's sessions (our own banner probes only send QUIT), once there are at
         least COUNT: Postfix may log the disconnect after Postern logged its result."""

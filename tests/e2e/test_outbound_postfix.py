@@ -32,7 +32,9 @@ def postfix():
 
 @pytest.fixture
 def smarthost(postfix):
-    return LogView(postfix)
+    view = LogView(postfix)
+    yield view
+    view.wait_sessions_ended()
 
 
 @pytest.fixture

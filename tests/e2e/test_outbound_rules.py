@@ -67,7 +67,9 @@ def postfix():
 
 @pytest.fixture
 def smarthost(postfix):
-    return LogView(postfix)
+    view = LogView(postfix)
+    yield view
+    view.wait_sessions_ended()
 
 
 def rules_daemon(daemon_factory, dns, direct_sink, start=False, **settings):
