@@ -44,6 +44,13 @@ Response error(int status, const std::string& message, const std::string& field 
 
 nlohmann::json ok() { return {{"ok", true}}; }
 
+Response with(int status, nlohmann::json body) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 Api::Api(ApiContext ctx) : ctx_(std::move(ctx)) {
   add_session_routes(routes_, ctx_, sessions_);
   add_settings_routes(routes_, ctx_);

@@ -69,5 +69,7 @@ void add_dkim_routes(Routes& routes, ApiContext& ctx);
 
 // The body every 2xx answer without content of its own carries.
 nlohmann::json ok();
+// An answer with this status and JSON body.
+Response with(int status, nlohmann::json body);
 
 }  // namespace postern::webapi

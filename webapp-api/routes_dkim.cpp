@@ -6,13 +6,6 @@
 namespace postern::webapi {
 
 namespace {
-Response with(int status, nlohmann::json body) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 nlohmann::json key_json(const dkim::Key& k) {
   return {{"domain", k.domain},          {"selector", k.selector},      {"algorithm", k.algorithm},
           {"bits", k.bits},              {"created_at", k.created},     {"record_name", k.dns_name()},

@@ -6,12 +6,6 @@
 namespace postern::webapi {
 
 namespace {
-Response with(int status, nlohmann::json body) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
 nlohmann::json rule_json(const store::RelayRule& r) {
   return {{"name", r.name},         {"position", r.position}, {"kind", r.kind},     {"patterns", r.patterns},
           {"host", r.host},         {"port", r.port},         {"tls", r.tls},       {"verify", r.verify},

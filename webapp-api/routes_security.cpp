@@ -9,13 +9,6 @@
 namespace postern::webapi {
 
 namespace {
-Response with(int status, nlohmann::json body) {
-  Response r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
-}
-
 nlohmann::json rule_json(const store::AccessRow& r) {
   // A whitelist rule has no action (the store keeps the column's default).
   return {{"id", r.id},

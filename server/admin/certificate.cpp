@@ -2,20 +2,17 @@
 // key checked against the leaf, chain put in order and validated, see tls::prepare_pem_pair).
 // An uploaded pair is written to DIR/tls/uploaded-*.pem and named by tls.cert_file and
 // tls.key_file, so the daemon's usual settings reload picks it up.
-#include <unistd.h>
-
 #include "admin/admin.h"
 #include "tls/certificate.h"
 #include "util/fs.h"
+#include "util/host_name.h"
 
 namespace postern::admin {
 
 std::string Admin::hostname() {
   auto name = settings().at("smtp.hostname");
   if (!name.empty()) return name;
-  char buf[256] = {};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf[0] ? buf : "localhost";
+  return util::system_host_name();
 }
 
 tls::CertificateInfo Admin::certificate() {

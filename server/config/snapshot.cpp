@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "config/registry.h"
+#include "util/host_name.h"
 #include "util/strings.h"
 
 namespace postern::config {
@@ -64,6 +65,11 @@ std::vector<ListenAddress> Snapshot::listeners(const std::string& key) const {
     out.push_back(a);
   }
   return out;
+}
+
+std::string Snapshot::host_name() const {
+  const auto& configured = text("smtp.hostname");
+  return configured.empty() ? util::system_host_name() : configured;
 }
 
 }  // namespace postern::config

@@ -31,6 +31,8 @@ class Snapshot {
   const std::vector<util::Cidr>& lan() const { return lan_; }
   const std::map<std::string, std::string>& values() const { return values_; }
   long long serial() const { return serial_; }
+  // The name the server announces: smtp.hostname, or the system's host name when empty.
+  std::string host_name() const;
 
  private:
   std::map<std::string, std::string> values_;

@@ -65,12 +65,6 @@ namespace {
 
 const char* kServices[] = {"smtp", "submission", "submissions", "imap", "imaps"};
 
-std::string system_hostname() {
-  char buf[256] = {};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf[0] ? buf : "localhost";
-}
-
 // Tracks live sessions so shutdown can wait for them and the connection cap can be enforced.
 class SessionCounter {
  public:
@@ -234,10 +228,6 @@ class Server {
     return p;
   }
 
-  std::string hostname(const config::Snapshot& cfg) {
-    return cfg.text("smtp.hostname").empty() ? system_hostname() : cfg.text("smtp.hostname");
-  }
-
   // Queues an RFC 3464 report to the sender of a message some of whose recipients failed.
   void bounce(const queue::Envelope& first, const std::vector<queue::FailedRecipient>& failed, const std::string& body,
               bool delayed) {
@@ -256,13 +246,13 @@ class Server {
     }
     queue::BounceInput in;
     in.delayed = delayed;
-    in.reporting_host = hostname(*cfg);
+    in.reporting_host = cfg->host_name();
     in.queue_id = first.message_id;
     in.original_sender = first.sender;
     in.arrival = std::time_t(first.received_at);
     in.failed = failed;
     in.original_message = body;
-    dsn.body = queue::build_dsn(in, dsn.id + "@" + hostname(*cfg), std::time(nullptr));
+    dsn.body = queue::build_dsn(in, dsn.id + "@" + cfg->host_name(), std::time(nullptr));
     std::string dsn_id = dsn.id;
     queue_.enqueue(std::move(dsn)).get();
     log::write(log::Service::Delivery, first.message_id,
@@ -306,7 +296,7 @@ class Server {
     try {
       std::string cert = cfg.text("tls.cert_file"), key = cfg.text("tls.key_file");
       if (cert.empty()) {
-        auto paths = tls::ensure_self_signed(dir_.tls(), hostname(cfg));
+        auto paths = tls::ensure_self_signed(dir_.tls(), cfg.host_name());
         cert = paths.cert;
         key = paths.key;
       }

@@ -2,7 +2,6 @@
 
 #include <map>
 #include <memory>
-#include <unistd.h>
 
 #include "mtasts/policy.h"
 #include "mtasts/tls_required.h"
@@ -25,13 +24,6 @@ std::string connection_key(const smtp::Hop& h) {
 
 queue::Outcome temp(const std::string& why, const std::string& code = "4.4.3") {
   return {queue::Outcome::TempFail, why, code, ""};
-}
-
-std::string our_hostname(const config::Snapshot& cfg) {
-  if (!cfg.text("smtp.hostname").empty()) return cfg.text("smtp.hostname");
-  char buf[256] = {};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf[0] ? buf : "localhost";
 }
 
 std::string domain_of(const std::string& address) {
@@ -278,7 +270,7 @@ SecurityInput RemoteAgent::security_input(const Target& target, const std::strin
 std::vector<queue::Outcome> RemoteAgent::deliver(const std::vector<queue::Envelope>& envs, const std::string& body) {
   auto cfg = config_();
   smtp::ClientOptions options;
-  options.helo = our_hostname(*cfg);
+  options.helo = cfg->host_name();
   options.tls = tls_();
   options.connect_timeout_ms = int(cfg->number("delivery.connect_timeout_s") * 1000);
   options.command_timeout_ms = int(cfg->number("delivery.command_timeout_s") * 1000);

@@ -1,6 +1,5 @@
 #include "tlsrpt/reporter.h"
 
-#include <unistd.h>
 
 #include <ctime>
 
@@ -13,13 +12,6 @@
 namespace postern::tlsrpt {
 
 namespace {
-
-std::string host_name(const config::Snapshot& cfg) {
-  if (!cfg.text("smtp.hostname").empty()) return cfg.text("smtp.hostname");
-  char buf[256] = {};
-  ::gethostname(buf, sizeof buf - 1);
-  return buf[0] ? buf : "localhost";
-}
 
 std::string domain_of(const std::string& address) {
   auto at = address.rfind('@');
@@ -41,7 +33,7 @@ std::string Reporter::from_address(const config::Snapshot& cfg) const {
   for (const auto& domain : d_.hosted_domains())
     for (const auto& k : keys)
       if (k.domain == util::to_lower(domain)) return "postmaster@" + k.domain;
-  return "postmaster@" + host_name(cfg);
+  return "postmaster@" + cfg.host_name();
 }
 
 std::vector<DomainResult> Reporter::send(const std::string& day, const config::Snapshot& cfg, bool again) {

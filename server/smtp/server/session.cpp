@@ -28,13 +28,7 @@ Session::Session(net::Transport& transport, Services services, SessionSetup setu
   facts_.tls = io_.tls();
 }
 
-std::string Session::hostname() const {
-  const auto& h = cfg_.text("smtp.hostname");
-  if (!h.empty()) return h;
-  char buf[256] = {};
-  gethostname(buf, sizeof buf - 1);
-  return buf;
-}
+std::string Session::hostname() const { return cfg_.host_name(); }
 
 void Session::log(const std::string& text) const { log::write(log::Service::Smtp, setup_.id, text); }
 
