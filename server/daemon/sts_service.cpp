@@ -12,7 +12,7 @@ delivery::StsAnswer StsService::policy_for(const std::string& domain) {
   options.timeout_ms = int(cfg->number("delivery.connect_timeout_s") * 1000);
   options.tls = tls ? tls->raw() : nullptr;
   auto found = source_.lookup(domain, options, std::time(nullptr));
-  return {found.policy, found.note};
+  return {found.policy, found.note, found.failure};
 }
 
 }  // namespace postern::daemon

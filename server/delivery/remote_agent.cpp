@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 
 #include "mtasts/policy.h"
 #include "mtasts/tls_required.h"
@@ -15,7 +16,13 @@ namespace {
 
 // Connections kept open between messages (connection reuse). Keyed by everything that
 // makes two hops interchangeable; closed by RemoteAgent::close_idle().
-thread_local std::map<std::string, std::unique_ptr<smtp::ClientConnection>> open_connections;
+// TLS reports count sessions, not messages (RFC 8460 §4.4: "total-successful-session-count"):
+// a reused connection is counted once for each recipient domain it carried mail for.
+struct OpenConnection {
+  std::unique_ptr<smtp::ClientConnection> conn;
+  std::set<std::string> reported;  // recipient domains whose TLS report counted this session
+};
+thread_local std::map<std::string, OpenConnection> open_connections;
 
 std::string connection_key(const smtp::Hop& h) {
   return h.ip + "|" + std::to_string(h.port) + "|" + h.name + "|" + std::to_string(int(h.tls)) + "|" +
@@ -195,31 +202,34 @@ std::vector<queue::Outcome> RemoteAgent::send_group(const std::vector<const queu
   const std::string& sender = envs.front()->sender;
   std::string last_error = "no host could be reached";
   std::string last_code = "4.4.3";
+  const std::string domain = domain_of(envs.front()->recipient);
   for (const auto& hop : target.hops) {
     smtp::Transfer t;
+    bool counted = false;  // this session already is in the domain's TLS report
+    bool reused = false;
     auto key = connection_key(hop);
     auto cached = open_connections.find(key);
     if (cached != open_connections.end()) {
-      t = cached->second->send(sender, rcpts, body, security.pass_requiretls());
+      t = cached->second.conn->send(sender, rcpts, body, security.pass_requiretls());
+      counted = !cached->second.reported.insert(domain).second;
+      reused = true;
       // A reused connection the server has meanwhile dropped: try once on a fresh one.
-      if (!t.per_recipient && t.session.temporary() && !cached->second->usable()) {
-        open_connections.erase(cached);
-        cached = open_connections.end();
-      } else if (!cached->second->usable()) {
-        open_connections.erase(cached);
+      if (!t.per_recipient && t.session.temporary() && !cached->second.conn->usable()) {
+        reused = false;
+        counted = false;
       }
+      if (!cached->second.conn->usable()) open_connections.erase(cached);
     }
-    if (cached == open_connections.end()) {
+    if (!reused) {
       auto conn = smtp::ClientConnection::open(hop, options, t);
       if (conn) {
         t = conn->send(sender, rcpts, body, security.pass_requiretls());
-        if (conn->usable()) open_connections[key] = std::move(conn);
+        if (conn->usable()) open_connections[key] = {std::move(conn), {domain}};
       }
     }
     std::string where = (hop.name.empty() ? hop.ip : hop.name) + "[" + hop.ip + "]:" + std::to_string(hop.port);
-    if (target.direct && tls_report_)
-      if (auto o = tls_outcome(domain_of(envs.front()->recipient), hop, t, target.tls_policy, options.source_ip))
-        tls_report_(*o);
+    if (target.direct && tls_report_ && !counted)
+      if (auto o = tls_outcome(domain, hop, t, target.tls_policy, options.source_ip)) tls_report_(*o);
     // RFC 8689 §5: a host without REQUIRETLS support is skipped like an unreachable one.
     bool lacks_requiretls = !t.per_recipient && t.session.enhanced == "5.7.30";
     if (!t.reached || (!t.per_recipient && t.session.temporary()) || lacks_requiretls) {
@@ -299,6 +309,9 @@ std::vector<queue::Outcome> RemoteAgent::deliver(const std::vector<queue::Envelo
     SecurityPlan security;
     if (!target.hops.empty()) {
       auto input = security_input(target, domain, first.require_tls, tls_required_no, *cfg, sts);
+      // A policy that could not be fetched is reported without a session (RFC 8460 §4.4).
+      if (tls_report_)
+        if (auto failed = sts_failure_outcome(domain, sts)) tls_report_(*failed);
       // TLS reports name the policy each session was held to (RFC 8460 §4.4).
       if (sts.policy && sts.policy->mode != mtasts::Mode::None)
         target.tls_policy = {"sts", util::split_list(mtasts::format_policy(*sts.policy), '\n')};

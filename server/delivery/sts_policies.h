@@ -13,6 +13,7 @@ namespace postern::delivery {
 struct StsAnswer {
   std::optional<mtasts::Policy> policy;  // none: the domain publishes no usable policy
   std::string note;                      // how it was found (or why not), for logs
+  mtasts::FetchFailure failure = mtasts::FetchFailure::None;  // for TLS reports (RFC 8460 §4.3.2)
 };
 
 class StsPolicies {

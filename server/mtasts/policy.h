@@ -17,6 +17,14 @@ namespace postern::mtasts {
 enum class Mode { Enforce, Testing, None };
 const char* mode_name(Mode m);  // "enforce", "testing", "none"
 
+// Why a policy the domain announces (by its _mta-sts record) could not be had.
+enum class FetchFailure {
+  None,
+  Fetch,        // the policy host had no address, could not be reached, or answered non-200
+  Invalid,      // the answer is not a valid policy (media type, syntax)
+  Certificate,  // the policy host's certificate did not verify
+};
+
 struct Policy {
   Mode mode = Mode::None;
   std::vector<std::string> mx;  // patterns as published: "mx.example.com" or "*.example.com"

@@ -197,7 +197,12 @@ bool Transport::start_tls_client(SSL_CTX* ctx, const std::string& host, int time
   return handshake(false, timeout_ms);
 }
 
-bool Transport::verified() const { return ssl_ && SSL_get_verify_result(ssl_) == X509_V_OK && SSL_get0_peer_certificate(ssl_); }
+bool Transport::verified() const { return verify_error() == X509_V_OK; }
+
+long Transport::verify_error() const {
+  if (!ssl_ || !SSL_get0_peer_certificate(ssl_)) return X509_V_ERR_UNSPECIFIED;
+  return SSL_get_verify_result(ssl_);
+}
 
 bool Transport::handshake(bool server, int timeout_ms) {
   long long deadline = now_ms() + timeout_ms;

@@ -43,6 +43,9 @@ class Transport {
   bool start_tls_client(SSL_CTX* ctx, const std::string& host, int timeout_ms);
   // Whether the peer's certificate chain and name verified (client side).
   bool verified() const;
+  // Why it did not: OpenSSL's X509_V_ERR_* verification result (its first error, host name
+  // check included), X509_V_ERR_UNSPECIFIED without a peer certificate, X509_V_OK if it did.
+  long verify_error() const;
   bool has_buffered_input() const { return pos_ < buf_.size(); }
   // Whether the client has sent bytes not read yet: buffered here, inside TLS, or waiting
   // in the socket. Never blocks (used to detect commands sent ahead of time).

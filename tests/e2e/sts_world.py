@@ -26,6 +26,7 @@ class World:
         self.ca = TestCA(tmp_path / "ca")
         self.mx_specs = {}      # name -> (ip, tls, requiretls)
         self.domains = {}       # domain -> (mx names, txt, policy route)
+        self.no_policy_cert = set()
         self.records = []
         self.mxs = {}
         self.started = []
@@ -33,12 +34,16 @@ class World:
         self.dns = None
 
     def mx(self, name, ip, tls="good", requiretls=False):
-        """tls: "good" (certificate for NAME), "wrong" (for wrong.test), None (no STARTTLS)."""
+        """tls: "good" (certificate for NAME), "wrong" (for wrong.test), None (no STARTTLS), or
+        a (cert, key) pair of files the test made."""
         self.mx_specs[name] = (ip, tls, requiretls)
 
     def domain(self, domain, mx_names, policy=None, txt="v=STSv1; id=1", status=200, content_type="text/plain",
-               headers=None, secure=False):
+               headers=None, secure=False, policy_cert=True):
+        """policy_cert=False: the policy server's certificate does not name mta-sts.DOMAIN."""
         self.domains[domain] = (mx_names, txt, (status, content_type, policy, headers or {}))
+        if not policy_cert:
+            self.no_policy_cert.add(domain)
 
     def start(self, **settings):
         ips = [spec[0] for spec in self.mx_specs.values()]
@@ -53,6 +58,8 @@ class World:
                 cert = self.ca.issue(name.replace(".", "_"), name)
             elif tls == "wrong":
                 cert = self.ca.issue(name.replace(".", "_") + "_wrong", "wrong.test")
+            elif isinstance(tls, tuple):
+                cert = tls
             m = TestMx(ip, self.mx_port, name, tls=cert, requiretls=requiretls)
             self.started.append(m.__enter__())
             self.mxs[name] = m
@@ -63,7 +70,8 @@ class World:
             if txt:
                 self.records.append(("_mta-sts." + domain, "TXT", txt))
             self.records.append(("mta-sts." + domain, "A", POLICY_IP))
-        cert, key = self.ca.issue("policy", *[("mta-sts." + d) for d in self.domains] or ["mta-sts.none.test"])
+        named = [("mta-sts." + d) for d in self.domains if d not in self.no_policy_cert]
+        cert, key = self.ca.issue("policy", *named or ["mta-sts.none.test"])
         self.policy = PolicyServer(POLICY_IP, self.policy_port, cert, key).__enter__()
         self.started.append(self.policy)
         for domain, (_, _, (status, ctype, body, headers)) in self.domains.items():

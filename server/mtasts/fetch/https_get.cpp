@@ -1,5 +1,7 @@
 #include "mtasts/fetch/https_get.h"
 
+#include <openssl/x509.h>
+
 #include "net/connect.h"
 #include "net/transport.h"
 #include "util/strings.h"
@@ -47,7 +49,9 @@ HttpsResponse https_get(const HttpsRequest& req, SSL_CTX* ctx) {
     return r;
   }
   if (!io.verified()) {
-    r.error = "certificate of " + where + " does not verify for " + req.host;
+    r.certificate_invalid = true;
+    r.error = "certificate of " + where + " does not verify for " + req.host + ": " +
+              X509_verify_cert_error_string(io.verify_error());
     return r;
   }
   if (!io.write("GET " + req.path + " HTTP/1.1\r\nHost: " + req.host +

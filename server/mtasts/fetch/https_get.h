@@ -28,6 +28,7 @@ struct HttpsResponse {
   std::string content_type;
   std::string body;
   std::string error;  // why the fetch failed (empty when a response was read completely)
+  bool certificate_invalid = false;  // the failure was the server's certificate (RFC 8460 sts-webpki-invalid)
   bool ok() const { return error.empty() && status == 200; }
 };
 

@@ -6,11 +6,14 @@
 
 namespace postern::mtasts {
 
-std::optional<Policy> PolicySource::fetch(const std::string& domain, const FetchOptions& options, std::string& why) {
+std::optional<Policy> PolicySource::fetch(const std::string& domain, const FetchOptions& options, std::string& why,
+                                          FetchFailure& failure) {
+  failure = FetchFailure::None;  // our own TLS set-up is no failure of the domain's
   if (!options.tls) {
     why = "outbound TLS is unavailable";
     return std::nullopt;
   }
+  failure = FetchFailure::Fetch;
   const std::string host = "mta-sts." + domain;
   auto a = dns_.a(host);
   auto aaaa = a.ok() ? dns::AddressAnswer{} : dns_.aaaa(host);
@@ -31,6 +34,7 @@ std::optional<Policy> PolicySource::fetch(const std::string& domain, const Fetch
     if (res.status != 0) break;  // an HTTP answer, good or bad, is the server's word
   }
   if (!res.error.empty()) {
+    if (res.certificate_invalid) failure = FetchFailure::Certificate;
     why = "fetching https://" + host + req.path + " failed: " + res.error;
     return std::nullopt;
   }
@@ -39,6 +43,7 @@ std::optional<Policy> PolicySource::fetch(const std::string& domain, const Fetch
           (res.status >= 300 && res.status < 400 ? " (redirects are not followed)" : "");
     return std::nullopt;
   }
+  failure = FetchFailure::Invalid;
   if (!is_policy_media_type(res.content_type)) {
     why = "policy served as " + (res.content_type.empty() ? std::string("no media type") : res.content_type.substr(0, 60)) +
           ", not text/plain";
@@ -47,6 +52,7 @@ std::optional<Policy> PolicySource::fetch(const std::string& domain, const Fetch
   std::string problem;
   auto policy = parse_policy(res.body, &problem);
   if (!policy) why = "policy of " + domain + " is invalid: " + problem;
+  if (policy) failure = FetchFailure::None;
   return policy;
 }
 
@@ -80,7 +86,7 @@ Lookup PolicySource::lookup(const std::string& raw_domain, const FetchOptions& o
   // XXX: fetched here, in the delivery worker, and only once the id changed or the cached
   // copy expired; RFC 8461 §5.1 suggests refreshing ahead of expiry in the background.
   std::string why;
-  auto policy = fetch(domain, options, why);
+  auto policy = fetch(domain, options, why, out.failure);
   if (!policy) return keep_cached(why);
   cache_.put({domain, found.id, *policy, now, now + policy->max_age});
   out.policy = policy;

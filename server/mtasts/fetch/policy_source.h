@@ -22,6 +22,8 @@ namespace postern::mtasts {
 struct Lookup {
   std::optional<Policy> policy;  // none: the domain has no (usable) policy
   std::string note;              // "policy id X (cached)", "no _mta-sts record", "fetch failed: ..."
+  // Set when this lookup tried to fetch and failed, even if a cached policy stays in force.
+  FetchFailure failure = FetchFailure::None;
 };
 
 struct FetchOptions {
@@ -37,7 +39,8 @@ class PolicySource {
 
  private:
   // The policy file from mta-sts.<domain>; nullopt with `why` set when there is none.
-  std::optional<Policy> fetch(const std::string& domain, const FetchOptions& options, std::string& why);
+  std::optional<Policy> fetch(const std::string& domain, const FetchOptions& options, std::string& why,
+                              FetchFailure& failure);
 
   dns::Resolver& dns_;
   PolicyCache& cache_;

@@ -1,5 +1,7 @@
 #include "smtp/client/client_session.h"
 
+#include <openssl/x509.h>
+
 #include <memory>
 #include <optional>
 
@@ -167,11 +169,16 @@ std::unique_ptr<ClientConnection> ClientConnection::open(const Hop& hop, const C
   Extensions& ext = conn->s_->ext;
   auto where = (hop.name.empty() ? hop.ip : hop.name) + "[" + hop.ip + "]:" + std::to_string(hop.port);
   conn->s_->where = where;
+  auto refuse_certificate = [&] {
+    t.tls_verify_error = conn->s_->io.verify_error();
+    return refuse(451, "4.7.5",
+                  "certificate of " + where + " did not verify: " + X509_verify_cert_error_string(t.tls_verify_error));
+  };
 
   if (hop.tls == Hop::Tls::Implicit) {
     if (!opt.tls || !io.start_tls_client(opt.tls->raw(), hop.name, opt.command_timeout_ms))
       return refuse(451, "4.7.5", "TLS handshake failed with " + where);
-    if (hop.verify && !io.verified()) return refuse(451, "4.7.5", "certificate of " + where + " did not verify");
+    if (hop.verify && !io.verified()) return refuse_certificate();
     t.tls = io.tls_description();
     t.tls_verified = io.verified();
   }
@@ -194,7 +201,7 @@ std::unique_ptr<ClientConnection> ClientConnection::open(const Hop& hop, const C
       if (r.code == 220) {
         if (!io.start_tls_client(opt.tls->raw(), hop.name, opt.command_timeout_ms))
           return refuse(451, "4.7.5", "TLS handshake failed with " + where);
-        if (hop.verify && !io.verified()) return refuse(451, "4.7.5", "certificate of " + where + " did not verify");
+        if (hop.verify && !io.verified()) return refuse_certificate();
         t.tls = io.tls_description();
         t.tls_verified = io.verified();
         auto again = c.command("EHLO " + opt.helo);

@@ -46,6 +46,9 @@ struct Transfer {
   std::vector<ServerReply> recipients;
   std::string tls;  // "TLSv1.3 with cipher ..." when encrypted
   bool tls_verified = false;
+  // Set when the session was refused because the certificate did not verify: OpenSSL's
+  // X509_V_ERR_* result (0 otherwise), so TLS reports can say why (RFC 8460 §4.3).
+  long tls_verify_error = 0;
 };
 
 // One connection to one host, ready for transactions after open() (greeting, EHLO, TLS,

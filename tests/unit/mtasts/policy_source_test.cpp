@@ -69,6 +69,7 @@ TEST_F(PolicySourceTest, NoRecordMeansNoPolicy) {
   auto r = source_->lookup("example.test", options_, 1000);
   EXPECT_FALSE(r.policy);
   EXPECT_EQ(r.note, "no _mta-sts record");
+  EXPECT_EQ(r.failure, FetchFailure::None) << "a domain without a policy is no failure";
   EXPECT_EQ(dns_.address_queries, 0) << "nothing to fetch without a record";
 }
 
