@@ -17,6 +17,9 @@ in the daemon does, so a wrong key or missing signatures come out as its real ve
         ...
 
 Records are tuples (name, "A", ip), (name, "MX", preference, host), (name, "TXT", text).
+Errors: ValueError for a record outside every zone or a non-loopback address,
+CalledProcessError when a tool fails, RuntimeError when NSD does not start. Threading: one
+test's fixture, used from that test only.
 """
 import ipaddress
 import subprocess

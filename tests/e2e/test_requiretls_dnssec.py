@@ -62,7 +62,7 @@ def test_requiretls_delivered_over_verified_tls_to_dnssec_validated_mx(make_worl
     d = world.start(dns__dnssec_trust_anchor=world.signed_dns.trust_anchor("secure.test"))
     qid = send_requiretls(d, "carol@secure.test", marker="<dnssec-ok@mail.example.test>")
     line = wait_delivery(d, qid, "carol@secure.test", "sent")
-    assert "verified" in line, line
+    assert "verified" in line and "MX of secure.test validated by DNSSEC" in line, line
     got = world.mxs["mx1.secure.test"].wait_marker("<dnssec-ok@mail.example.test>")
     assert got["tls"] is True
     assert "REQUIRETLS" in got["mail"], got["mail"]
@@ -74,7 +74,7 @@ def test_plus_requiretls_to_dnssec_validated_mx_goes_over_verified_tls(make_worl
     d = world.start(dns__dnssec_trust_anchor=world.signed_dns.trust_anchor("secure.test"))
     qid, marker = send(d, "carol+requiretls@secure.test")
     line = wait_delivery(d, qid, "carol@secure.test", "sent")
-    assert "verified" in line, line
+    assert "verified" in line and "validated by DNSSEC" in line, line
     got = world.mxs["mx1.secure.test"].wait_marker(marker)
     assert got["tls"] is True and got["rcpts"] == ["<carol@secure.test>"]
 
@@ -107,9 +107,9 @@ def test_requiretls_deferred_when_zone_is_signed_with_another_key(make_world):
 
 
 def test_requiretls_deferred_when_signatures_are_stripped(make_world):
-    # An anchor is configured for the zone but the server answers without signatures (what
-    # an on-path attacker would do): bogus, not "insecure", so no downgrade to a bounce
-    # decision on forged data and no delivery either.
+    # An anchor is configured for the zone but the server answers without signatures, as an
+    # on-path attacker stripping them would: libunbound calls that bogus, not insecure, so
+    # the mail waits; no delivery, and no bounce decided on what may be forged data.
     world = make_world(unsigned=["secure.test"])
     secure_domain(world)
     d = world.start(dns__dnssec_trust_anchor=world.signed_dns.trust_anchor("secure.test", other_key=True))
