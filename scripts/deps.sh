@@ -10,7 +10,7 @@ build_pkgs=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-d
 command -v node >/dev/null && command -v npm >/dev/null || build_pkgs+=(nodejs npm)
 test_pkgs=(python3 python3-pytest python3-pytest-xdist python3-spf python3-yaml python3-dnslib python3-dkim python3-jsonschema python3-cryptography swaks openssl iproute2
            procps dnsmasq-base bind9-dnsutils postfix sasl2-bin libsasl2-modules clang libclang-rt-14-dev
-           chromium fonts-ipafont-gothic isync curl dovecot-imapd)
+           chromium fonts-ipafont-gothic isync curl dovecot-imapd nsd ldnsutils)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-build}" == test ]] && want+=("${test_pkgs[@]}")

@@ -23,6 +23,7 @@ delivery::MxAnswer DnsNextHop::mx(const std::string& domain) {
   delivery::MxAnswer out;
   out.status = lookup_status(answer.status);
   out.secure = answer.secure;
+  out.detail = answer.detail;
   for (const auto& r : answer.records) out.hosts.push_back({r.preference, r.exchange});
   return out;
 }

@@ -17,6 +17,7 @@ struct MxAnswer {
   LookupStatus status = LookupStatus::TempFail;
   std::vector<MxHost> hosts;  // sorted by preference
   bool secure = false;        // DNSSEC-validated: the MX names are the domain's own word
+  std::string detail;         // why a TempFail, for the queue and the log (e.g. a DNSSEC failure)
 };
 
 struct AddressAnswer {

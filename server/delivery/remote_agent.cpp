@@ -100,7 +100,9 @@ RemoteAgent::Target RemoteAgent::direct_target(const std::string& domain, const 
   t.mx_secure = mx.secure;
   std::vector<MxHost> hosts;
   if (mx.status == LookupStatus::TempFail) {
-    t.failure = temp("MX lookup for " + domain + " failed temporarily");
+    // The reason matters to the admin: a DNSSEC validation failure (forged or stripped
+    // signatures) looks very different from a DNS server that is down.
+    t.failure = temp("MX lookup for " + domain + " failed temporarily" + (mx.detail.empty() ? "" : ": " + mx.detail));
     return t;
   }
   if (mx.status == LookupStatus::NotFound) {

@@ -37,6 +37,7 @@ std::optional<queue::Outcome> SecurityPlan::apply(const SecurityInput& in, std::
                           demand_text(require_tls_) + ": the MX hosts of " + domain_ +
                               " are validated neither by an MTA-STS policy in enforce mode nor by DNSSEC",
                           "5.7.10", ""};
+  validated_by_dnssec_ = !require_tls_.empty() && in.direct && !enforce && in.mx_secure;
   if (enforce || !require_tls_.empty()) {
     for (auto& h : hops) {
       if (h.tls != smtp::Hop::Tls::Implicit) h.tls = smtp::Hop::Tls::Required;
@@ -47,6 +48,9 @@ std::optional<queue::Outcome> SecurityPlan::apply(const SecurityInput& in, std::
 }
 
 void SecurityPlan::review(queue::Outcome& o, const smtp::Transfer& t, const smtp::Hop& hop) const {
+  // The admin reading delivery.log should see what vouched for the MX name.
+  if (validated_by_dnssec_ && o.status == queue::Outcome::Delivered)
+    o.detail += " [" + demand_text(require_tls_) + ": MX of " + domain_ + " validated by DNSSEC]";
   if (has_policy_ && mode_ == mtasts::Mode::Testing) {
     // Testing mode (§5): deliver as usual, report what enforce mode would have refused.
     std::string problem = !mtasts::mx_matches(mx_, hop.name) ? "MX host " + hop.name + " is not in the policy"

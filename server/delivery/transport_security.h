@@ -9,6 +9,7 @@
 //    the demand came from the MAIL parameter; otherwise the recipient fails for good
 //    (5.7.10, or 5.7.30 from the SMTP client) and the sender gets a DSN.
 //  - "TLS-Required: No" (without REQUIRETLS) waives MTA-STS for the message.
+// review() notes in a RequireTLS delivery's result how its MX was validated.
 // Collaborators: RemoteAgent builds the hops and calls plan(), then review() on outcomes.
 // Error contract: outcomes, never exceptions. Threading: a plan belongs to one call.
 #pragma once
@@ -46,6 +47,7 @@ class SecurityPlan {
  private:
   mtasts::Mode mode_ = mtasts::Mode::None;
   bool has_policy_ = false;
+  bool validated_by_dnssec_ = false;  // RequireTLS let through on a DNSSEC-secure MX answer
   std::vector<std::string> mx_;
   std::string domain_, require_tls_;
 };

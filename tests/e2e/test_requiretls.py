@@ -1,8 +1,9 @@
 """TLS-2, RequireTLS (RFC 8689): REQUIRETLS offered and accepted only under TLS, the flag
 stored with the queued mail, +requiretls addresses and smtp.requiretls_rules; outbound,
 flagged mail goes only over verified TLS to an MX validated by MTA-STS (DNSSEC is the
-other way; the test DNS server does not sign, so here it is always "not validated") and
-otherwise bounces with a DSN. Real peers on loopback (sts_world.py)."""
+other way, tested with signed zones in test_requiretls_dnssec.py; dnsmasq here does not
+sign, so here it is always "not validated") and otherwise bounces with a DSN. Real peers
+on loopback (sts_world.py)."""
 import ssl
 
 import pytest

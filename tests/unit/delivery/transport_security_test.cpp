@@ -1,7 +1,7 @@
 // SecurityPlan: what MTA-STS and RequireTLS do to a delivery group's hops and outcomes.
 // The end-to-end behaviour with real peers is in tests/e2e/test_mta_sts.py and
-// test_requiretls.py; here the cases they cannot reach (a DNSSEC-validated MX answer,
-// smart-host routes) and the decision table itself.
+// test_requiretls.py and test_requiretls_dnssec.py (signed zones); here the cases they
+// cannot reach (smart-host routes) and the decision table itself.
 #include <gtest/gtest.h>
 
 #include "delivery/transport_security.h"
@@ -120,6 +120,28 @@ TEST(SecurityPlan, RequireTlsAcceptsDnssecValidatedMx) {
   auto unreachable = temp("4.4.1");
   plan.review_failure(unreachable);
   EXPECT_EQ(unreachable.status, queue::Outcome::TempFail) << "a network failure is retried";
+  queue::Outcome sent{queue::Outcome::Delivered, "250 ok", "2.0.0", ""};
+  smtp::Transfer t;
+  t.tls = "TLSv1.3";
+  t.tls_verified = true;
+  plan.review(sent, t, hops[0]);
+  EXPECT_NE(sent.detail.find("REQUIRETLS: MX of example.test validated by DNSSEC"), std::string::npos) << sent.detail;
+}
+
+TEST(SecurityPlan, DnssecNoteOnlyWhenDnssecWasWhatValidated) {
+  // An enforce policy validated the MX: the note must not claim DNSSEC did.
+  auto sts = policy(mtasts::Mode::Enforce, {"mx.example.test"});
+  std::vector<smtp::Hop> hops{hop("mx.example.test")};
+  SecurityPlan plan;
+  EXPECT_FALSE(plan.apply(direct(&sts, "mail", /*secure=*/true), hops));
+  queue::Outcome sent{queue::Outcome::Delivered, "250 ok", "2.0.0", ""};
+  plan.review(sent, smtp::Transfer{}, hops[0]);
+  EXPECT_EQ(sent.detail.find("DNSSEC"), std::string::npos) << sent.detail;
+  // No RequireTLS demand: a secure MX answer is not worth a note.
+  SecurityPlan plain;
+  EXPECT_FALSE(plain.apply(direct(nullptr, "", /*secure=*/true), hops));
+  plain.review(sent, smtp::Transfer{}, hops[0]);
+  EXPECT_EQ(sent.detail.find("DNSSEC"), std::string::npos) << sent.detail;
 }
 
 TEST(SecurityPlan, RequireTlsThroughSmartHostKeepsImplicitTlsAndVerifies) {
