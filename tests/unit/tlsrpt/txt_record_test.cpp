@@ -19,7 +19,9 @@ TEST(TlsrptTxtRecord, EveryVector) {
     auto txt = v.at("txt").get<std::string>();
     auto got = parse_txt_record(txt);
     ASSERT_EQ(got.has_value(), v.at("valid").get<bool>()) << txt;
-    if (got) EXPECT_EQ(got->rua, v.at("rua").get<std::vector<std::vector<std::string>>>()) << txt;
+    if (got) {
+      EXPECT_EQ(got->rua, v.at("rua").get<std::vector<std::vector<std::string>>>()) << txt;
+    }
   }
 }
 
