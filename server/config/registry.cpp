@@ -112,6 +112,8 @@ std::vector<Setting> build_registry() {
       {"queue.lifetime", T::Duration, "5d", 10, 60 * 86400, {}, "How long a message may wait before it is returned to its sender"},
       {"queue.delay_warning", T::Duration, "4h", 0, 60 * 86400, {}, "Delay after which the sender is told a message is late; 0 never"},
       {"delivery.per_destination_concurrency", T::Int, "4", 1, 50, {}, "Deliveries at once to one destination domain or smart host"},
+      {"delivery.connection_reuse_s", T::Int, "2", 0, 300, {},
+       "Seconds an SMTP connection stays open after its last message, for the next one to the same host; 0 closes it at once"},
 
       // DKIM signing and TLS reporting (issue 11, TLS-4).
       {"dkim.sign", T::Bool, "true", 0, 0, {},

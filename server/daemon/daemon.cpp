@@ -225,6 +225,7 @@ class Server {
     p.max_lifetime_s = cfg.seconds("queue.lifetime");
     p.delay_warning_s = cfg.seconds("queue.delay_warning");
     p.per_destination = int(cfg.number("delivery.per_destination_concurrency"));
+    p.connection_reuse_s = cfg.number("delivery.connection_reuse_s");
     return p;
   }
 

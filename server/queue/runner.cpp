@@ -106,7 +106,6 @@ void Runner::schedule_loop() {
 }
 
 void Runner::worker_loop() {
-  constexpr auto kHoldIdle = std::chrono::seconds(2);
   bool holding = false;  // this worker may hold what its last task left open
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
@@ -122,7 +121,7 @@ void Runner::worker_loop() {
     // What the last task left open (SMTP connections) is kept a moment for the next task,
     // which under load usually goes to the same host, then released (like Postfix's
     // connection cache, smtp_connection_cache_time_limit).
-    if (holding && !work_.wait_for(lock, kHoldIdle, ready)) {
+    if (holding && !work_.wait_for(lock, std::chrono::seconds(policy_.connection_reuse_s), ready)) {
       lock.unlock();
       for (const auto& [route, agent] : agents_)
         if (agent.idle) agent.idle();

@@ -55,6 +55,7 @@ struct RetryPolicy {
   int64_t max_lifetime_s = 5 * 86400;
   int64_t delay_warning_s = 0;          // 0: no delay warnings
   int per_destination = 4;              // concurrent deliveries to one destination
+  int64_t connection_reuse_s = 2;       // how long a worker keeps what its last task left open
 };
 
 class Runner {

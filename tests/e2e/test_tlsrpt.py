@@ -81,7 +81,10 @@ def report_of(raw):
 
 
 def test_report_on_demand_matches_deliveries_schema_and_signature(sink, tls_peer, daemon_factory):
-    d, dns = reporting_daemon(daemon_factory, sink, tlsrpt__enabled="true", tlsrpt__organization="Example Org")
+    # Each message its own session (no connection kept for the next), so the counts below
+    # are the messages sent: reports count sessions.
+    d, dns = reporting_daemon(daemon_factory, sink, tlsrpt__enabled="true", tlsrpt__organization="Example Org",
+                              delivery__connection_reuse_s="0")
     try:
         d = start_admin(lambda start, **kw: d)
         deliver(d, "carol@far.test", 2)

@@ -443,6 +443,8 @@ export default {
   'h.smtp.requiretls_rules': 'Comma-separated domains or addresses: mail from or to them is sent only over verified TLS, as with REQUIRETLS.',
   's.delivery.per_destination_concurrency': 'Simultaneous deliveries per destination',
   'h.delivery.per_destination_concurrency': 'Per domain or smart host.',
+  's.delivery.connection_reuse_s': 'Connection reuse (seconds)',
+  'h.delivery.connection_reuse_s': 'How long a connection to a mail server stays open after its last message, so the next message to that server skips a new connection; 0 closes it at once.',
   's.dns.nameservers': 'DNS servers',
   'h.dns.nameservers': 'IP addresses separated by commas; empty uses the NAS\'s DNS servers.',
   's.dns.timeout_s': 'DNS timeout (seconds)',

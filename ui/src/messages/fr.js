@@ -443,6 +443,8 @@ export default {
   'h.smtp.requiretls_rules': 'Domaines ou adresses séparés par des virgules : le courrier qui en vient ou leur est destiné ne part qu\'en TLS vérifié, comme avec REQUIRETLS.',
   's.delivery.per_destination_concurrency': 'Remises simultanées par destination',
   'h.delivery.per_destination_concurrency': 'Par domaine ou hôte actif.',
+  's.delivery.connection_reuse_s': 'Réutilisation des connexions (secondes)',
+  'h.delivery.connection_reuse_s': 'Durée pendant laquelle une connexion à un serveur de messagerie reste ouverte après son dernier message, pour que le message suivant vers ce serveur l\'utilise ; 0 la ferme aussitôt.',
   's.dns.nameservers': 'Serveurs DNS',
   'h.dns.nameservers': 'Adresses IP séparées par des virgules ; vide : les serveurs DNS du NAS.',
   's.dns.timeout_s': 'Délai DNS (secondes)',

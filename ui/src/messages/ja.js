@@ -443,6 +443,8 @@ export default {
   'h.smtp.requiretls_rules': 'カンマ区切りのドメインまたはアドレス。これらからの、またはこれら宛てのメールは REQUIRETLS と同様に検証済みの TLS でのみ送信します。',
   's.delivery.per_destination_concurrency': '配信先ごとの同時配信数',
   'h.delivery.per_destination_concurrency': 'ドメインまたはスマートホストごと。',
+  's.delivery.connection_reuse_s': '接続の再利用（秒）',
+  'h.delivery.connection_reuse_s': '最後のメッセージの後、メールサーバーへの接続を開いたままにする秒数。同じサーバーへの次のメッセージは新しい接続なしで送られます。0 ですぐに閉じます。',
   's.dns.nameservers': 'DNS サーバー',
   'h.dns.nameservers': 'IP アドレスをカンマ区切りで。空欄なら NAS の DNS サーバー。',
   's.dns.timeout_s': 'DNS のタイムアウト（秒）',

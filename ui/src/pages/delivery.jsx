@@ -24,7 +24,7 @@ export const LIMIT_KEYS = [
 ];
 const SMARTHOST_KEYS = ['delivery.smarthost_host', 'delivery.smarthost_port', 'delivery.smarthost_tls',
   'delivery.smarthost_verify', 'delivery.smarthost_username', 'delivery.smarthost_password'];
-const DELIVERY_ADVANCED = ['delivery.per_destination_concurrency', 'delivery.connect_timeout_s', 'delivery.command_timeout_s',
+const DELIVERY_ADVANCED = ['delivery.per_destination_concurrency', 'delivery.connection_reuse_s', 'delivery.connect_timeout_s', 'delivery.command_timeout_s',
   'delivery.mx_port', 'delivery.mta_sts', 'delivery.mta_sts_port', 'queue.retry_min_s', 'queue.retry_max_s', 'queue.lifetime',
   'queue.delay_warning'];
 
