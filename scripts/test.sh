@@ -29,7 +29,7 @@ ASAN_OPTIONS=detect_leaks=0 /usr/bin/python3 -m pytest -q -n "$(nproc)" -p no:ca
 unset POSTERN_BIN
 
 stage "fuzzing: each parser target for a short run (tests/fuzz/run.sh runs them longer)"
-tests/fuzz/run.sh "${POSTERN_FUZZ_SECONDS:-20}"
+tests/fuzz/run.sh "${POSTERN_FUZZ_SECONDS:-10}"
 
 stage "Synology packages"
 # Sysroots and the compiler cache live outside the clone, so a fresh checkout on the same
