@@ -2,13 +2,15 @@
 
 #include <cctype>
 
+#include "mtasts/grammar.h"
 #include "util/strings.h"
 
 namespace postern::mtasts {
 
 namespace {
 
-bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+using grammar::alnum;
+using grammar::extension_name;
 bool wsp(char c) { return c == ' ' || c == '\t'; }
 
 std::string_view trim_wsp(std::string_view s) {
@@ -41,14 +43,6 @@ bool mx_pattern(std::string_view v) {
     start = dot + 1;
   }
   return labels >= 1;
-}
-
-// sts-policy-ext-name = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")
-bool extension_name(std::string_view s) {
-  if (s.empty() || s.size() > 32 || !alnum(s[0])) return false;
-  for (char c : s)
-    if (!alnum(c) && c != '_' && c != '-' && c != '.') return false;
-  return true;
 }
 
 // sts-policy-ext-value = sts-policy-vchar *(*WSP sts-policy-vchar): visible ASCII and

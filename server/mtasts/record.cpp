@@ -2,19 +2,14 @@
 
 #include <cctype>
 
+#include "mtasts/grammar.h"
+
 namespace postern::mtasts {
 
 namespace {
 
-bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-
-// sts-ext-name = (ALPHA / DIGIT) 0*31(ALPHA / DIGIT / "_" / "-" / ".")
-bool extension_name(std::string_view s) {
-  if (s.empty() || s.size() > 32 || !alnum(s[0])) return false;
-  for (char c : s)
-    if (!alnum(c) && c != '_' && c != '-' && c != '.') return false;
-  return true;
-}
+using grammar::alnum;
+using grammar::extension_name;
 
 // sts-ext-value = 1*(%x21-3A / %x3C / %x3E-7E): visible characters except ";" and "=".
 bool extension_value(std::string_view s) {

@@ -8,6 +8,7 @@
 #include "spf/dns_layer.h"
 #include "spf/libspf2.h"
 #include "spf/macro.h"
+#include "util/strings.h"
 
 namespace postern::spf {
 
@@ -25,11 +26,6 @@ const char* result_name(Result r) {
 }
 
 namespace {
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // RFC 7208 §4.3: a <domain> that is malformed or not multi-label gives "none" at once.
 // CORRECTION(domain-check): libspf2 looks such names up (or errors) instead.
@@ -136,7 +132,7 @@ Verdict Checker::check(const util::IpAddress& ip_in, std::string_view helo, std:
   auto at = sender.rfind('@');
   std::string local = sender.substr(0, at), domain = sender.substr(at + 1);
   if (!domain.empty() && domain.back() == '.') domain.pop_back();
-  v.domain = lower(domain);  // the cache key and log form
+  v.domain = util::to_lower(domain);  // the cache key and log form
   if (!usable_domain(domain)) {
     v.result = Result::None;
     v.problem = "'" + domain + "' is not a usable domain name";
@@ -226,7 +222,7 @@ std::string Checker::explain(const DnsLayer& layer, MacroContext ctx, const std:
     if (!redirect || fetched[cur].record.has_all()) break;
     auto target = expand(redirect->domain_spec, ctx, false);
     if (!target) break;
-    std::string name = lower(truncate_name(*target));
+    std::string name = util::to_lower(truncate_name(*target));
     while (!name.empty() && name.back() == '.') name.pop_back();
     size_t next = cur;
     for (size_t k = cur + 1; k < fetched.size(); ++k)
@@ -261,7 +257,7 @@ std::string Checker::validated_name(const MacroContext& ctx) {
   std::string best;
   int best_rank = 0;
   size_t tried = 0;
-  std::string d = lower(ctx.domain);
+  std::string d = util::to_lower(ctx.domain);
   for (const auto& n : names.records) {
     if (++tried > 10) break;
     auto addrs = ip->v6 ? resolver_.aaaa(n) : resolver_.a(n);
@@ -270,7 +266,7 @@ std::string Checker::validated_name(const MacroContext& ctx) {
     for (const auto& a : addrs.records)
       if (a.v6 == ip->v6 && a.bytes == ip->bytes) match = true;
     if (!match) continue;
-    std::string ln = lower(n);
+    std::string ln = util::to_lower(n);
     int rank = ln == d ? 3 : (ln.size() > d.size() && ln.compare(ln.size() - d.size() - 1, d.size() + 1, "." + d) == 0) ? 2 : 1;
     if (rank > best_rank) best = n, best_rank = rank;
   }

@@ -22,26 +22,21 @@ Checker make_checker(const config::Snapshot& cfg, dns::Resolver& resolver) {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string domain_of(const std::string& address) {
   auto at = address.rfind('@');
-  return lower(at == std::string::npos ? address : address.substr(at + 1));
+  return util::to_lower(at == std::string::npos ? address : address.substr(at + 1));
 }
 
 bool hosted(const std::string& domain, const std::vector<std::string>& domains) {
   for (const auto& d : domains)
-    if (lower(d) == domain) return true;
+    if (util::to_lower(d) == domain) return true;
   return false;
 }
 
 // SPF-7: the domain or one of its parents is in the approved list.
 bool approved(const std::string& domain, const std::string& list) {
   for (auto item : util::split_list(list)) {
-    std::string a = lower(item);
+    std::string a = util::to_lower(item);
     while (!a.empty() && a.back() == '.') a.pop_back();
     if (a.empty()) continue;
     if (domain == a || (domain.size() > a.size() && domain.compare(domain.size() - a.size() - 1, a.size() + 1, "." + a) == 0))
@@ -140,7 +135,7 @@ std::vector<Envelope> Gate::envelopes(const std::string& sender, std::vector<mai
   for (auto& r : recipients) {
     // A remote recipient whose final address differs from the RCPT TO address came from
     // an alias: the copy is forwarded, in the name of the alias's (hosted) domain.
-    bool forwarded = r.route == mail::Route::Remote && lower(r.address) != lower(r.original);
+    bool forwarded = r.route == mail::Route::Remote && util::to_lower(r.address) != util::to_lower(r.original);
     std::string alias_domain = domain_of(r.original);
     if (!rewrite || !forwarded || !hosted(alias_domain, hosted_domains)) {
       out[0].recipients.push_back(std::move(r));

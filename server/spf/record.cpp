@@ -5,16 +5,11 @@
 #include <cctype>
 
 #include "spf/macro.h"
+#include "util/strings.h"
 
 namespace postern::spf {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
@@ -90,7 +85,7 @@ bool parse_term(std::string_view text, Term& t, std::string& error) {
     n = 1;
     while (n < text.size() && (std::isalnum(static_cast<unsigned char>(text[n])) || text[n] == '-' || text[n] == '_' || text[n] == '.')) ++n;
     if (n < text.size() && text[n] == '=') {
-      std::string name = lower(text.substr(0, n));
+      std::string name = util::to_lower(text.substr(0, n));
       std::string_view value = text.substr(n + 1);
       if (name == "redirect" || name == "exp") {
         t.kind = name == "redirect" ? Term::Kind::Redirect : Term::Kind::Exp;
@@ -111,7 +106,7 @@ bool parse_term(std::string_view text, Term& t, std::string& error) {
   }
   size_t end = 0;
   while (end < rest.size() && std::isalnum(static_cast<unsigned char>(rest[end]))) ++end;
-  std::string name = lower(rest.substr(0, end));
+  std::string name = util::to_lower(rest.substr(0, end));
   rest.remove_prefix(end);
   if (name == "all") {
     if (!rest.empty()) return fail(error, text, "unexpected text after 'all'");
@@ -193,7 +188,7 @@ bool Record::has_all() const {
 }
 
 bool is_spf_record(std::string_view txt) {
-  if (txt.size() < 6 || lower(txt.substr(0, 6)) != "v=spf1") return false;
+  if (txt.size() < 6 || util::to_lower(txt.substr(0, 6)) != "v=spf1") return false;
   return txt.size() == 6 || txt[6] == ' ';
 }
 

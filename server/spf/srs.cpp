@@ -8,17 +8,13 @@
 #include "util/base64.h"
 #include "util/fs.h"
 #include "util/random.h"
+#include "util/strings.h"
 
 namespace postern::spf {
 
 namespace {
 
 const char* kBase32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string timestamp(int64_t now) {
   int64_t days = (now / 86400) % 1024;
@@ -41,7 +37,7 @@ std::optional<int64_t> days_of(const std::string& tt) {
 }  // namespace
 
 std::string Srs::hash(const std::string& tt, const std::string& domain, const std::string& local) const {
-  std::string data = lower(tt + domain + local);
+  std::string data = util::to_lower(tt + domain + local);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret_.data(), int(secret_.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
@@ -50,7 +46,7 @@ std::string Srs::hash(const std::string& tt, const std::string& domain, const st
 }
 
 bool Srs::is_srs(const std::string& address) {
-  std::string head = lower(address.substr(0, 5));
+  std::string head = util::to_lower(address.substr(0, 5));
   return head == "srs0=" || head == "srs1=";
 }
 
@@ -66,7 +62,7 @@ std::string Srs::forward(const std::string& sender, const std::string& forwardin
 
 std::optional<std::string> Srs::reverse(const std::string& address, int64_t now) const {
   auto at = address.rfind('@');
-  if (at == std::string::npos || lower(address.substr(0, 5)) != "srs0=") return std::nullopt;
+  if (at == std::string::npos || util::to_lower(address.substr(0, 5)) != "srs0=") return std::nullopt;
   std::string rest = address.substr(5, at - 5);  // HHHH=TT=domain=local
   auto p1 = rest.find('='), p2 = p1 == std::string::npos ? p1 : rest.find('=', p1 + 1),
        p3 = p2 == std::string::npos ? p2 : rest.find('=', p2 + 1);
@@ -75,7 +71,7 @@ std::optional<std::string> Srs::reverse(const std::string& address, int64_t now)
               local = rest.substr(p3 + 1);
   if (domain.empty() || local.empty()) return std::nullopt;
   // Case-insensitive hash comparison: some MTAs lowercase the whole address.
-  if (lower(hh) != lower(hash(tt, domain, local))) return std::nullopt;
+  if (util::to_lower(hh) != util::to_lower(hash(tt, domain, local))) return std::nullopt;
   auto then = days_of(tt);
   if (!then) return std::nullopt;
   int64_t today = (now / 86400) % 1024;

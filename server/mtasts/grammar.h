@@ -1,0 +1,20 @@
+// ABNF pieces RFC 8461 uses in both the TXT record (§3.1, sts-ext-name) and the policy
+// file (§3.2, sts-policy-ext-name): one definition for record.cpp and policy.cpp.
+// Error contract: pure predicates. Threading: pure.
+#pragma once
+#include <cctype>
+#include <string_view>
+
+namespace postern::mtasts::grammar {
+
+inline bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// (ALPHA / DIGIT) 0*31(ALPHA / DIGIT / "_" / "-" / ".")
+inline bool extension_name(std::string_view s) {
+  if (s.empty() || s.size() > 32 || !alnum(s[0])) return false;
+  for (char c : s)
+    if (!alnum(c) && c != '_' && c != '-' && c != '.') return false;
+  return true;
+}
+
+}  // namespace postern::mtasts::grammar
