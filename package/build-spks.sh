@@ -131,7 +131,7 @@ build_arch() {
     cmake -S "$repo" -B "$bdir" "${generator[@]}" "${launcher[@]}" \
       -DCMAKE_TOOLCHAIN_FILE="$repo/toolchains/$toolchain" \
       -DPOSTERN_SYSROOT="$sysroot" \
-      -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
+      -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DCMAKE_UNITY_BUILD=ON
   fi
   [ -n "${POSTERN_NO_COMPILE:-}" ] || cmake --build "$bdir" --target postern civetweb_openssl_shim -j "$jobs"
   [ -x "$bdir/bin/postern" ] || die "$bdir/bin/postern was not built"

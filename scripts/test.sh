@@ -11,9 +11,10 @@ scripts/deps.sh test
 # Every suite runs on one AddressSanitizer + UBSan build (build-asan/): one native build
 # instead of two, and each memory or undefined-behaviour error fails the test that hit it.
 # UBSan stops at its first report; the e2e harness kills daemons with SIGKILL, so leak
-# checking is left to the unit tests.
+# checking is left to the unit tests. A unity build (several .cpp files per compiler run)
+# parses the big headers (Poco, nlohmann/json) once per batch: a quarter less build time.
 stage "build (ASan + UBSan)"
-BUILD_DIR=build-asan scripts/build.sh -DPOSTERN_SANITIZE=ON
+BUILD_DIR=build-asan scripts/build.sh -DPOSTERN_SANITIZE=ON -DCMAKE_UNITY_BUILD=ON
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export POSTERN_BIN="$PWD/build-asan/bin/postern"
 

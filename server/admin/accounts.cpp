@@ -2,24 +2,10 @@
 #include <mutex>
 
 #include "admin/admin.h"
+#include "admin/missing.h"
 #include "auth/password.h"
 
 namespace postern::admin {
-
-namespace {
-// The stores say "... does not exist" for a missing item; the API answers that with 404.
-template <typename F>
-auto existing(F&& f) -> decltype(f()) {
-  try {
-    return f();
-  } catch (const store::Refused& e) {
-    if (std::string(e.what()).find("does not exist") != std::string::npos ||
-        std::string(e.what()).find("no credentials stored") != std::string::npos)
-      throw NotFound(e.what());
-    throw;
-  }
-}
-}  // namespace
 
 std::string Admin::add_domain(const std::string& name) {
   auto key = domain_name(name, "name");
@@ -29,7 +15,7 @@ std::string Admin::add_domain(const std::string& name) {
 
 std::string Admin::remove_domain(const std::string& name) {
   auto key = domain_name(name, "name");
-  existing([&] { directory_.remove_domain(key); });
+  not_found_if_missing([&] { directory_.remove_domain(key); });
   return key;
 }
 
@@ -45,13 +31,13 @@ std::string Admin::add_user(const std::string& address, const std::string& passw
 std::string Admin::set_user_password(const std::string& address, const std::string& password) {
   auto key = account_key(address, "address");
   if (auto p = password_problem(password)) throw Invalid("password", *p);
-  existing([&] { directory_.set_password(key, auth::hash_password(password)); });
+  not_found_if_missing([&] { directory_.set_password(key, auth::hash_password(password)); });
   return key;
 }
 
 std::string Admin::remove_user(const std::string& address) {
   auto key = account_key(address, "address");
-  existing([&] { directory_.remove_user(key); });
+  not_found_if_missing([&] { directory_.remove_user(key); });
   return key;
 }
 
@@ -65,7 +51,7 @@ store::AliasEntry Admin::add_alias(const std::string& address, const std::vector
 
 std::string Admin::remove_alias(const std::string& address) {
   auto key = account_key(address, "address");
-  existing([&] { directory_.remove_alias(key); });
+  not_found_if_missing([&] { directory_.remove_alias(key); });
   return key;
 }
 

@@ -2,20 +2,10 @@
 // and per-host credentials (DLV-4). Every entry passes policy's validation before it is
 // stored, so no entry can open the relay.
 #include "admin/admin.h"
+#include "admin/missing.h"
 #include "util/strings.h"
 
 namespace postern::admin {
-
-namespace {
-template <typename F>
-void existing(F&& f) {
-  try {
-    f();
-  } catch (const store::Refused& e) {
-    throw NotFound(e.what());
-  }
-}
-}  // namespace
 
 store::TrustedNetwork Admin::add_trusted(const std::string& name, const std::vector<std::string>& networks) {
   auto t = trusted_network(name, networks);
@@ -23,7 +13,7 @@ store::TrustedNetwork Admin::add_trusted(const std::string& name, const std::vec
   return t;
 }
 
-void Admin::remove_trusted(const std::string& name) { existing([&] { relay_.remove_trusted(name); }); }
+void Admin::remove_trusted(const std::string& name) { not_found_if_missing([&] { relay_.remove_trusted(name); }); }
 std::vector<store::TrustedNetwork> Admin::trusted() { return relay_.trusted(); }
 
 store::RelayDomain Admin::add_relay_domain(const std::string& domain, const std::string& next_hop) {
@@ -33,7 +23,7 @@ store::RelayDomain Admin::add_relay_domain(const std::string& domain, const std:
 }
 
 void Admin::remove_relay_domain(const std::string& domain) {
-  existing([&] { relay_.remove_relay_domain(util::to_lower(domain)); });
+  not_found_if_missing([&] { relay_.remove_relay_domain(util::to_lower(domain)); });
 }
 std::vector<store::RelayDomain> Admin::relay_domains() { return relay_.relay_domains(); }
 
@@ -43,7 +33,7 @@ store::RelayRule Admin::add_rule(const RuleInput& in) {
   return *relay_.rule(r.name);
 }
 
-void Admin::remove_rule(const std::string& name) { existing([&] { relay_.remove_rule(name); }); }
+void Admin::remove_rule(const std::string& name) { not_found_if_missing([&] { relay_.remove_rule(name); }); }
 std::vector<store::RelayRule> Admin::rules() { return relay_.rules(); }
 
 store::HostCredentials Admin::set_credentials(const std::string& host, const std::string& username,
@@ -54,7 +44,7 @@ store::HostCredentials Admin::set_credentials(const std::string& host, const std
 }
 
 void Admin::remove_credentials(const std::string& host) {
-  existing([&] { relay_.remove_credentials(util::to_lower(host)); });
+  not_found_if_missing([&] { relay_.remove_credentials(util::to_lower(host)); });
 }
 std::vector<store::HostCredentials> Admin::credentials() { return relay_.credentials(); }
 

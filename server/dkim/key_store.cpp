@@ -11,6 +11,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "tls/openssl_ptr.h"
 #include "util/base64.h"
 #include "util/fs.h"
 
@@ -18,8 +19,8 @@ namespace postern::dkim {
 
 namespace {
 
-using PKey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
-using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
+using tls::BioPtr;
+using tls::PKeyPtr;
 
 // Names become path components: a domain or selector may never walk out of the folder.
 void check_component(const std::string& name) {
@@ -45,8 +46,8 @@ std::optional<Key> load(const std::string& dir, const std::string& domain) {
     k.selector = file.substr(0, file.size() - 4);
     std::string path = folder + "/" + file;
     k.private_key_pem = util::read_file(path);
-    Bio bio(BIO_new_mem_buf(k.private_key_pem.data(), int(k.private_key_pem.size())), BIO_free);
-    PKey key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+    BioPtr bio(BIO_new_mem_buf(k.private_key_pem.data(), int(k.private_key_pem.size())));
+    PKeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
     if (!key) throw std::runtime_error("unreadable DKIM key " + path);
     k.bits = EVP_PKEY_get_bits(key.get());
     k.public_key = public_key_of(key.get());
@@ -69,9 +70,9 @@ Key KeyStore::generate(const std::string& domain, const std::string& selector, i
   check_component(domain);
   check_component(selector);
   if (load(dir_, domain)) throw KeyExists("domain " + domain + " already has a DKIM key; delete it first");
-  PKey key(EVP_RSA_gen(unsigned(bits)), EVP_PKEY_free);
+  PKeyPtr key(EVP_RSA_gen(unsigned(bits)));
   if (!key) throw std::runtime_error("RSA key generation failed");
-  Bio bio(BIO_new(BIO_s_mem()), BIO_free);
+  BioPtr bio(BIO_new(BIO_s_mem()));
   if (!PEM_write_bio_PrivateKey(bio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr))
     throw std::runtime_error("cannot encode the DKIM private key");
   char* data = nullptr;

@@ -7,11 +7,6 @@
 
 namespace postern::mailbox {
 
-namespace {
-const std::pair<const char*, char> kSystemFlags[] = {
-    {"\\Draft", 'D'}, {"\\Flagged", 'F'}, {"\\Answered", 'R'}, {"\\Seen", 'S'}, {"\\Deleted", 'T'}};
-}
-
 KeywordTable KeywordTable::parse(const std::string& text) {
   KeywordTable t;
   for (const auto& line : util::split_list(text, '\n')) {

@@ -6,9 +6,14 @@
 // Pure (the UserStore reads and writes the file).
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace postern::mailbox {
+
+// The IMAP system flags a Maildir file name carries as info letters, in Maildir's order.
+inline constexpr std::pair<const char*, char> kSystemFlags[] = {
+    {"\\Draft", 'D'}, {"\\Flagged", 'F'}, {"\\Answered", 'R'}, {"\\Seen", 'S'}, {"\\Deleted", 'T'}};
 
 class KeywordTable {
  public:

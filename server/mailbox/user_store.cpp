@@ -32,9 +32,6 @@ std::string special_use(const std::string& name) {
 
 namespace {
 
-const std::pair<const char*, char> kSystemFlags[] = {
-    {"\\Draft", 'D'}, {"\\Flagged", 'F'}, {"\\Answered", 'R'}, {"\\Seen", 'S'}, {"\\Deleted", 'T'}};
-
 [[noreturn]] void fail(const std::string& what) { throw std::system_error(errno, std::generic_category(), what); }
 
 std::vector<std::string> list_dir(const std::string& path) {

@@ -11,14 +11,8 @@ namespace {
 
 using grammar::alnum;
 using grammar::extension_name;
-bool wsp(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_wsp(std::string_view s) {
-  while (!s.empty() && wsp(s.front())) s.remove_prefix(1);
-  while (!s.empty() && wsp(s.back())) s.remove_suffix(1);
-  return s;
-}
-
+using grammar::trim_wsp;
+using grammar::wsp;
 // An LDH label: letters, digits, hyphens, not starting or ending with '-', 1..63 bytes.
 bool ldh_label(std::string_view l) {
   if (l.empty() || l.size() > 63 || l.front() == '-' || l.back() == '-') return false;
@@ -47,7 +41,7 @@ bool mx_pattern(std::string_view v) {
 
 // sts-policy-ext-value = sts-policy-vchar *(*WSP sts-policy-vchar): visible ASCII and
 // non-ASCII UTF-8, inner WSP allowed.
-bool extension_value(std::string_view s) {
+bool policy_extension_value(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s)
     if (c < 0x20 && c != '\t') return false;
@@ -107,7 +101,7 @@ std::optional<Policy> parse_policy(std::string_view body, std::string* why) {
     } else if (key == "mx") {
       if (!mx_pattern(value)) return fail(why, "bad mx pattern " + std::string(value.substr(0, 80))), std::nullopt;
       p.mx.push_back(util::to_lower(value));
-    } else if (!extension_name(key) || !extension_value(value)) {
+    } else if (!extension_name(key) || !policy_extension_value(value)) {
       return fail(why, "bad line " + std::string(line.substr(0, 80))), std::nullopt;
     }
   }

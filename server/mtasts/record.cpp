@@ -10,21 +10,15 @@ namespace {
 
 using grammar::alnum;
 using grammar::extension_name;
+using grammar::trim_wsp;
+using grammar::wsp;
 
 // sts-ext-value = 1*(%x21-3A / %x3C / %x3E-7E): visible characters except ";" and "=".
-bool extension_value(std::string_view s) {
+bool record_extension_value(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
     if (c < 0x21 || c > 0x7e || c == ';' || c == '=') return false;
   return true;
-}
-
-bool wsp(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim_wsp(std::string_view s) {
-  while (!s.empty() && wsp(s.front())) s.remove_prefix(1);
-  while (!s.empty() && wsp(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -53,7 +47,7 @@ std::optional<std::string> parse_record(std::string_view txt) {
       for (char c : value)
         if (!alnum(c)) return std::nullopt;
       id = std::string(value);
-    } else if (!extension_name(name) || !extension_value(value)) {
+    } else if (!extension_name(name) || !record_extension_value(value)) {
       return std::nullopt;
     }
   }

@@ -10,19 +10,12 @@
 #include <memory>
 #include <stdexcept>
 
+#include "tls/openssl_ptr.h"
 #include "util/fs.h"
 
 namespace postern::tls {
 
 namespace {
-
-template <typename T, void (*F)(T*)>
-struct Deleter {
-  void operator()(T* p) const { F(p); }
-};
-using PKeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
 void check(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string("certificate generation failed: ") + what);

@@ -10,17 +10,15 @@
 #include <memory>
 #include <stdexcept>
 
+#include "tls/openssl_ptr.h"
 #include "util/fs.h"
 
 namespace postern::tls {
 
 namespace {
-using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
-using X509Ptr = std::unique_ptr<X509, decltype(&X509_free)>;
-using PKeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 
 std::string name_text(X509_NAME* name) {
-  BioPtr bio(BIO_new(BIO_s_mem()), BIO_free);
+  BioPtr bio(BIO_new(BIO_s_mem()));
   X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253);
   char* data = nullptr;
   long n = BIO_get_mem_data(bio.get(), &data);
@@ -42,8 +40,8 @@ std::string iso(long long epoch) {
 
 std::vector<X509Ptr> read_chain(const std::string& pem) {
   std::vector<X509Ptr> out;
-  BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())), BIO_free);
-  while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(x, X509_free);
+  BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
+  while (X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(x);
   ERR_clear_error();
   return out;
 }
@@ -99,10 +97,9 @@ PemPair prepare_pem_pair(const std::string& chain_pem, const std::string& key_pe
   if (certs.empty()) return fail("certificate", "no PEM certificate found (-----BEGIN CERTIFICATE-----)");
   if (key_pem.find("ENCRYPTED") != std::string::npos)
     return fail("private_key", "the private key is encrypted; upload it without a passphrase");
-  BioPtr bio(BIO_new_mem_buf(key_pem.data(), int(key_pem.size())), BIO_free);
+  BioPtr bio(BIO_new_mem_buf(key_pem.data(), int(key_pem.size())));
   // An empty passphrase callback: an encrypted key fails instead of prompting on a terminal.
-  PKeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr),
-              EVP_PKEY_free);
+  PKeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr));
   ERR_clear_error();
   if (!key) return fail("private_key", "no PEM private key found (-----BEGIN PRIVATE KEY-----)");
 
@@ -152,7 +149,7 @@ PemPair prepare_pem_pair(const std::string& chain_pem, const std::string& key_pe
   }
   PemPair out;
   for (const auto& c : chain) {
-    BioPtr pem(BIO_new(BIO_s_mem()), BIO_free);
+    BioPtr pem(BIO_new(BIO_s_mem()));
     PEM_write_bio_X509(pem.get(), c.get());
     char* data = nullptr;
     long n = BIO_get_mem_data(pem.get(), &data);

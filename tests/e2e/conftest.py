@@ -51,10 +51,13 @@ def _port_is_free(port):
 
 def free_port():
     """A free port from this xdist worker's own range, so parallel workers never race.
-    POSTERN_TEST_PORT_BASE moves the ranges, so two test runs on one machine do not race."""
+    POSTERN_TEST_PORT_BASE moves the ranges, so two test runs on one machine do not race.
+    The default ranges (20000 + 2000 per worker, up to six workers) stay below the kernel's
+    ephemeral ports (32768+): no outgoing connection can take a port a test is about to
+    listen on, or connect to itself through it."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     index = int(worker[2:]) if worker.startswith("gw") else 0
-    base = int(os.environ.get("POSTERN_TEST_PORT_BASE", "30000")) + index * 2000
+    base = int(os.environ.get("POSTERN_TEST_PORT_BASE", "20000")) + index * 2000
     for _ in range(2000):
         _port_cursor[0] = (_port_cursor[0] + 1) % 2000
         port = base + _port_cursor[0]

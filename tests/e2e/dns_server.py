@@ -57,10 +57,11 @@ def _port_is_free(address, port):
 
 def _free_port(address):
     """A port free for UDP and TCP, from a range per xdist worker that conftest.free_port
-    (30000 + 2000 per worker) does not use, so parallel workers and daemons never race."""
+    (20000 + 2000 per worker) does not use, so parallel workers and daemons never race; below
+    the kernel's ephemeral ports (32768+) like it."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     index = int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else 0
-    base = 50000 + (index % 40) * 250
+    base = 10000 + (index % 8) * 250
     for _ in range(250):
         _port_cursor[0] = (_port_cursor[0] + 1) % 250
         port = base + _port_cursor[0]

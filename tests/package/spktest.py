@@ -123,11 +123,12 @@ _next_port = [None]
 
 
 def free_port():
-    """A free loopback port from a range the e2e suite does not use (30000+);
-    each pytest-xdist worker gets its own 1000 ports so parallel runs never race."""
+    """A free loopback port from a range the e2e suite (20000+) and its DNS servers
+    (10000+) do not use, below the kernel's ephemeral ports (32768+); each pytest-xdist
+    worker gets its own 1000 ports so parallel runs never race."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
     index = int(worker[2:]) if worker.startswith("gw") else 0
-    base = 41000 + (index % 8) * 1000
+    base = 12000 + (index % 8) * 1000
     if _next_port[0] is None:
         _next_port[0] = base
     while _next_port[0] < base + 999:

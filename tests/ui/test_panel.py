@@ -1,6 +1,6 @@
 """Browser tests of the control panel (ui/) against the real daemon, in headless chromium.
 
-Run: scripts/build-ui.sh && POSTERN_TEST_PORT_BASE=52000 /usr/bin/python3 -m pytest -q tests/ui
+Run: scripts/build-ui.sh && /usr/bin/python3 -m pytest -q tests/ui
 Screenshots of each page land in tests/ui/artifacts/."""
 import json
 import smtplib

@@ -21,7 +21,7 @@ struct Section {
 struct FetchItem {
   enum class Kind { Flags, Uid, InternalDate, Size, Envelope, BodyStructure, Body, Section, Rfc822, Rfc822Header, Rfc822Text };
   Kind kind;
-  Section section;  // Kind::Section
+  Section section{};  // Kind::Section
   bool peek = false;
   bool partial = false;
   uint64_t offset = 0, length = 0;

@@ -10,14 +10,12 @@
 #include <ctime>
 #include <fstream>
 #include <sstream>
+#include "temp_dir.h"
 
 using namespace postern;
 
 namespace {
-std::string temp_dir() {
-  char tmpl[] = "/tmp/postern-admin-XXXXXX";
-  return mkdtemp(tmpl);
-}
+std::string temp_dir() { return postern::test::make_temp_dir("admin"); }
 
 // The stores over one data folder, opened as the CLI opens them.
 using Stores = cli::AdminAccess;

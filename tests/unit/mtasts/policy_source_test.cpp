@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "mtasts/fetch/policy_source.h"
+#include "temp_dir.h"
 
 using namespace postern;
 using namespace postern::mtasts;
@@ -40,8 +41,7 @@ dns::TextAnswer txt(std::vector<std::string> records) {
 class PolicySourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/postern-sts-XXXXXX";
-    dir_ = ::mkdtemp(tmpl);
+    dir_ = postern::test::make_temp_dir("sts");
     cache_ = std::make_unique<PolicyCache>(dir_ + "/cache.db");
     source_ = std::make_unique<PolicySource>(dns_, *cache_);
   }

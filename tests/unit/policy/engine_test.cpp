@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <map>
+#include "temp_dir.h"
 
 using namespace postern;
 using namespace postern::policy;
@@ -40,10 +41,7 @@ class ScriptedResolver : public dns::Resolver {
   }
 };
 
-std::string temp_db() {
-  char tmpl[] = "/tmp/postern-engine-XXXXXX";
-  return std::string(mkdtemp(tmpl)) + "/postern.db";
-}
+std::string temp_db() { return postern::test::make_temp_dir("engine") + "/postern.db"; }
 
 struct EngineTest : ::testing::Test {
   std::string path = temp_db();

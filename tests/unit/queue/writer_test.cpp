@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "queue/queue_store.h"
+#include "temp_dir.h"
 
 using namespace postern;
 
 TEST(Writer, GroupCommitsConcurrentJobsAndIsolatesFailures) {
-  char tmpl[] = "/tmp/postern-q-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
+  std::string dir = postern::test::make_temp_dir("q");
   {
     store::Db db(dir + "/t.db");
     db.exec("CREATE TABLE t (v INTEGER)");
@@ -41,8 +41,7 @@ TEST(Writer, GroupCommitsConcurrentJobsAndIsolatesFailures) {
 }
 
 TEST(QueueStore, EnqueueListDeliver) {
-  char tmpl[] = "/tmp/postern-qs-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
+  std::string dir = postern::test::make_temp_dir("qs");
   queue::QueueStore q(dir);
   queue::Message m;
   m.id = "Q1";

@@ -2,19 +2,16 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include "temp_dir.h"
 
 using namespace postern::store;
 
 namespace {
-std::string temp_db() {
-  char tmpl[] = "/tmp/postern-access-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
-  return dir + "/postern.db";
-}
+std::string access_db() { return postern::test::make_temp_dir("access") + "/postern.db"; }
 }  // namespace
 
 TEST(AccessTables, RulesBumpTheSerialSeenByAnotherConnection) {
-  auto path = temp_db();
+  auto path = access_db();
   AccessTables writer(path), reader(path);
   auto before = reader.serial();
   auto id = writer.add_rule({0, "black", "ip", "192.0.2.1", "reject", 0});
@@ -30,7 +27,7 @@ TEST(AccessTables, RulesBumpTheSerialSeenByAnotherConnection) {
 }
 
 TEST(AccessTables, BlocksExpireAndLift) {
-  AccessTables t(temp_db());
+  AccessTables t(access_db());
   t.block({"192.0.2.1", "too many unknown recipients", 100, 200});
   t.block({"192.0.2.2", "manual", 100, 0});
   EXPECT_TRUE(t.active_block("192.0.2.1", 199));

@@ -4,19 +4,16 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include "temp_dir.h"
 
 using namespace postern::store;
 
 namespace {
-std::string temp_db() {
-  char tmpl[] = "/tmp/postern-dir-XXXXXX";
-  std::string dir = mkdtemp(tmpl);
-  return dir + "/postern.db";
-}
+std::string directory_db() { return postern::test::make_temp_dir("dir") + "/postern.db"; }
 }  // namespace
 
 TEST(Directory, DomainsUsersAliases) {
-  Directory d(temp_db());
+  Directory d(directory_db());
   d.add_domain("example.test");
   EXPECT_THROW(d.add_domain("example.test"), Refused);
   EXPECT_THROW(d.add_user("a@other.test", "h"), Refused);
@@ -34,7 +31,7 @@ TEST(Directory, DomainsUsersAliases) {
 }
 
 TEST(Directory, MigrationIsIdempotentAcrossOpens) {
-  auto path = temp_db();
+  auto path = directory_db();
   { Directory(path).add_domain("example.test"); }
   Directory again(path);
   EXPECT_TRUE(again.is_local_domain("example.test"));

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include "temp_dir.h"
 
 using namespace postern::store;
 
@@ -19,8 +20,7 @@ TEST(Maildir, PathRefusesEscapes) {
 }
 
 TEST(Maildir, DeliversIntoNewWithSize) {
-  char tmpl[] = "/tmp/postern-md-XXXXXX";
-  std::string root = mkdtemp(tmpl);
+  std::string root = postern::test::make_temp_dir("md");
   auto box = maildir_path(root, "alice@example.test");
   auto name = deliver_to_maildir(box, "Return-Path: <a@b>\r\n", "Subject: x\r\n\r\nhi\r\n");
   EXPECT_NE(name.find(",S=38"), std::string::npos) << name;
@@ -38,8 +38,7 @@ TEST(Maildir, DeliversIntoNewWithSize) {
 }
 
 TEST(Maildir, TheSameCopyDeliveredTwiceStaysOneFileAndIsFoundAfterAReaderMovedIt) {
-  char tmpl[] = "/tmp/postern-md-XXXXXX";
-  std::string root = mkdtemp(tmpl);
+  std::string root = postern::test::make_temp_dir("md");
   auto box = maildir_path(root, "alice@example.test");
   auto copy = copy_name(1700000000, "q1abc", 7);
   EXPECT_FALSE(has_copy(box, copy));  // no Maildir yet: not an error
