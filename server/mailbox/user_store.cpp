@@ -173,17 +173,7 @@ UserStore::UserStore(std::string maildir) : maildir_(std::move(maildir)) {
   }
 }
 
-store::Stmt& UserStore::stmt(const char* sql) {
-  auto it = statements_.find(sql);
-  if (it == statements_.end())
-    it = statements_.emplace(sql, std::make_unique<store::Stmt>(db_->prepare(sql))).first;
-  it->second->reset();
-  return *it->second;
-}
-
-void UserStore::release() {
-  for (auto& [sql, st] : statements_) st->reset();
-}
+store::Stmt UserStore::stmt(const char* sql) { return db_->prepare(sql); }
 
 std::string UserStore::dir(const std::string& name) const { return folder_dir(maildir_, name); }
 
@@ -229,7 +219,7 @@ uint32_t UserStore::next_uidvalidity() {
 
 UserStore::Box UserStore::box(const std::string& name) {
   if (name != "INBOX" && !is_dir(dir(name) + "/cur")) throw Refused("NONEXISTENT", "No such mailbox");
-  auto& q = stmt("SELECT id, uidvalidity, uidnext, modseq, recent_uid FROM mailboxes WHERE name=?");
+  auto q = stmt("SELECT id, uidvalidity, uidnext, modseq, recent_uid FROM mailboxes WHERE name=?");
   q.bind(1, name);
   if (q.step())
     return {q.integer(0), uint32_t(q.integer(1)), uint32_t(q.integer(2)), uint64_t(q.integer(3)),
@@ -262,11 +252,11 @@ std::vector<std::string> UserStore::folders() {
   // Forget folders removed behind our back, so a new one of the same name gets a new UIDVALIDITY.
   std::set<std::string> present(out.begin(), out.end());
   std::vector<std::string> gone;
-  auto& q = stmt("SELECT name FROM mailboxes");
+  auto q = stmt("SELECT name FROM mailboxes");
   while (q.step())
     if (!present.count(q.text(0))) gone.push_back(q.text(0));
   for (const auto& g : gone) {
-    auto& b = stmt("SELECT id FROM mailboxes WHERE name=?");
+    auto b = stmt("SELECT id FROM mailboxes WHERE name=?");
     b.bind(1, g);
     if (!b.step()) continue;
     int64_t id = b.integer(0);
@@ -335,7 +325,7 @@ void UserStore::subscribe(const std::string& name, bool on) {
 
 std::vector<std::string> UserStore::subscriptions() {
   std::vector<std::string> out;
-  auto& q = stmt("SELECT name FROM mailboxes WHERE subscribed=1 ORDER BY name");
+  auto q = stmt("SELECT name FROM mailboxes WHERE subscribed=1 ORDER BY name");
   while (q.step()) out.push_back(q.text(0));
   return out;
 }
@@ -367,7 +357,7 @@ bool UserStore::sync(const std::string& name, bool force) {
   };
   std::map<std::string, Row> rows;
   {
-    auto& q = stmt("SELECT uid, base, file, flags FROM messages WHERE mailbox=?");
+    auto q = stmt("SELECT uid, base, file, flags FROM messages WHERE mailbox=?");
     q.bind(1, b.id);
     while (q.step()) rows[q.text(1)] = {uint32_t(q.integer(0)), q.text(2), q.text(3)};
   }
@@ -468,7 +458,7 @@ MailboxStatus UserStore::status(const std::string& name) {
   s.uidvalidity = b.uidvalidity;
   s.uidnext = b.uidnext;
   s.highest_modseq = b.modseq;
-  auto& q = stmt(
+  auto q = stmt(
       "SELECT count(*), sum(CASE WHEN (' ' || flags || ' ') LIKE '% \\Seen %' THEN 0 ELSE 1 END) FROM messages WHERE mailbox=?");
   q.bind(1, b.id);
   if (q.step()) {
@@ -482,7 +472,7 @@ MailboxStatus UserStore::status(const std::string& name) {
 std::vector<MessageInfo> UserStore::messages(const std::string& name) {
   Box b = box(name);
   std::vector<MessageInfo> out;
-  auto& q = stmt("SELECT uid, flags, size, internaldate, modseq, file FROM messages WHERE mailbox=? ORDER BY uid");
+  auto q = stmt("SELECT uid, flags, size, internaldate, modseq, file FROM messages WHERE mailbox=? ORDER BY uid");
   q.bind(1, b.id);
   while (q.step())
     out.push_back({uint32_t(q.integer(0)), q.text(1), uint64_t(q.integer(2)), q.integer(3), uint64_t(q.integer(4)), q.text(5)});
@@ -491,7 +481,7 @@ std::vector<MessageInfo> UserStore::messages(const std::string& name) {
 
 std::optional<MessageInfo> UserStore::message(const std::string& name, uint32_t uid) {
   Box b = box(name);
-  auto& q = stmt("SELECT uid, flags, size, internaldate, modseq, file FROM messages WHERE mailbox=? AND uid=?");
+  auto q = stmt("SELECT uid, flags, size, internaldate, modseq, file FROM messages WHERE mailbox=? AND uid=?");
   q.bind(1, b.id).bind(2, int64_t(uid));
   if (!q.step()) return std::nullopt;
   return MessageInfo{uint32_t(q.integer(0)), q.text(1), uint64_t(q.integer(2)), q.integer(3), uint64_t(q.integer(4)), q.text(5)};
@@ -499,7 +489,7 @@ std::optional<MessageInfo> UserStore::message(const std::string& name, uint32_t 
 
 std::optional<UserStore::Parsed> UserStore::parsed(const std::string& name, uint32_t uid) {
   Box b = box(name);
-  auto& q = stmt("SELECT envelope, body, bodystructure FROM messages WHERE mailbox=? AND uid=? AND envelope IS NOT NULL");
+  auto q = stmt("SELECT envelope, body, bodystructure FROM messages WHERE mailbox=? AND uid=? AND envelope IS NOT NULL");
   q.bind(1, b.id).bind(2, int64_t(uid));
   if (!q.step()) return std::nullopt;
   return Parsed{q.text(0), q.text(1), q.text(2)};
@@ -521,7 +511,7 @@ std::vector<MessageInfo> UserStore::changed_since(const std::string& name, uint6
   std::vector<MessageInfo> out;
   // Through the mod-sequence index, sorted here: with ORDER BY uid SQLite walks the primary
   // key and reads every message of the mailbox, on every command of every session.
-  auto& q = stmt(
+  auto q = stmt(
       "SELECT uid, flags, size, internaldate, modseq, file FROM messages INDEXED BY messages_modseq"
       " WHERE mailbox=? AND modseq>?");
   q.bind(1, b.id).bind(2, int64_t(modseq));
@@ -532,14 +522,14 @@ std::vector<MessageInfo> UserStore::changed_since(const std::string& name, uint6
 }
 
 uint32_t UserStore::count_from(int64_t box_id, uint32_t uid) {
-  auto& q = stmt("SELECT count(*) FROM messages WHERE mailbox=? AND uid>=?");
+  auto q = stmt("SELECT count(*) FROM messages WHERE mailbox=? AND uid>=?");
   q.bind(1, box_id).bind(2, int64_t(uid));
   return q.step() ? uint32_t(q.integer(0)) : 0;
 }
 
 uint32_t UserStore::count_up_to(const std::string& name, uint32_t uid) {
   Box b = box(name);
-  auto& q = stmt("SELECT count(*) FROM messages WHERE mailbox=? AND uid<=?");
+  auto q = stmt("SELECT count(*) FROM messages WHERE mailbox=? AND uid<=?");
   q.bind(1, b.id).bind(2, int64_t(uid));
   return q.step() ? uint32_t(q.integer(0)) : 0;
 }
@@ -548,7 +538,7 @@ bool UserStore::index_explains(const std::string& name, bool in_new, const std::
   if (file.empty()) return false;
   if (in_new) return !created;  // sync() moves what arrives in new/ to cur/; arrivals need it
   Box b = box(name);
-  auto& q = stmt("SELECT file FROM messages WHERE mailbox=? AND base=?");
+  auto q = stmt("SELECT file FROM messages WHERE mailbox=? AND base=?");
   q.bind(1, b.id).bind(2, base_of(file));
   bool indexed_under_it = q.step() && q.text(0) == file;
   return created ? indexed_under_it : !indexed_under_it;
@@ -561,7 +551,7 @@ std::string UserStore::message_path(const std::string& name, const MessageInfo& 
 std::optional<std::string> UserStore::set_flags(const std::string& name, uint32_t uid, const std::string& flags,
                                                 std::string* file_out) {
   Box b = box(name);
-  auto& q = stmt("SELECT base, file, flags FROM messages WHERE mailbox=? AND uid=?");
+  auto q = stmt("SELECT base, file, flags FROM messages WHERE mailbox=? AND uid=?");
   q.bind(1, b.id).bind(2, int64_t(uid));
   if (!q.step()) return std::nullopt;
   std::string base = q.text(0), file = q.text(1), old = q.text(2);
@@ -594,7 +584,7 @@ void UserStore::expunge(const std::string& name, const std::vector<uint32_t>& ui
   std::string d = dir(name) + "/cur/";
   store::Transaction tx(*db_);
   for (uint32_t uid : uids) {
-    auto& q = stmt("SELECT file FROM messages WHERE mailbox=? AND uid=?");
+    auto q = stmt("SELECT file FROM messages WHERE mailbox=? AND uid=?");
     q.bind(1, b.id).bind(2, int64_t(uid));
     if (!q.step()) continue;
     if (::unlink((d + q.text(0)).c_str()) != 0 && errno != ENOENT) fail("unlink " + q.text(0));
@@ -616,7 +606,7 @@ uint32_t UserStore::append(const std::string& name, std::string_view data, const
   }
   seen_mtimes_.erase(name);
   sync(name, true);
-  auto& q = stmt("SELECT uid FROM messages WHERE mailbox=(SELECT id FROM mailboxes WHERE name=?) AND base=?");
+  auto q = stmt("SELECT uid FROM messages WHERE mailbox=(SELECT id FROM mailboxes WHERE name=?) AND base=?");
   q.bind(1, name).bind(2, file);
   if (!q.step()) throw std::runtime_error("appended message vanished");
   uint32_t uid = uint32_t(q.integer(0));
@@ -634,7 +624,7 @@ CopyResult UserStore::copy(const std::string& from, const std::vector<uint32_t>&
   uint32_t uidnext = dst.uidnext;
   uint64_t modseq = dst.modseq;
   for (uint32_t uid : uids) {
-    auto& q = stmt("SELECT file, flags, size, internaldate FROM messages WHERE mailbox=? AND uid=?");
+    auto q = stmt("SELECT file, flags, size, internaldate FROM messages WHERE mailbox=? AND uid=?");
     q.bind(1, src.id).bind(2, int64_t(uid));
     if (!q.step()) continue;
     std::string base = unique_base();

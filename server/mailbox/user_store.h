@@ -112,10 +112,6 @@ class UserStore {
   // index no longer has (Postern's own renames, moves out of new/, expunges). Anything else
   // was done by another program and needs a sync().
   bool index_explains(const std::string& name, bool in_new, const std::string& file, bool created);
-  // Ends the read transactions of cached statements left on a row, so the index's
-  // write-ahead log can be checkpointed; call after each command.
-  void release();
-
   // Sets the message's flags (canonicalized); returns the stored form, or nullopt when the
   // message is gone. The file is renamed (its name carries the flags): `file` gets the new name.
   std::optional<std::string> set_flags(const std::string& name, uint32_t uid, const std::string& flags,
@@ -141,12 +137,10 @@ class UserStore {
   // A message file's name in the folder for the given flags: "<base>:2,<letters>".
   std::string file_name(const std::string& name, const std::string& base, const std::string& flags);  // messages with a UID of at least `uid`
   std::string dir(const std::string& name) const;
-  // A prepared statement kept for the store's lifetime (parsing SQL cost more than running it).
-  store::Stmt& stmt(const char* sql);
+  store::Stmt stmt(const char* sql);
 
   std::string maildir_;
   std::unique_ptr<store::Db> db_;
-  std::map<const char*, std::unique_ptr<store::Stmt>> statements_;
   // Directory mtimes seen at the last sync, per folder; a sync with unchanged ones is skipped.
   std::map<std::string, std::array<int64_t, 3>> seen_mtimes_;  // new/, cur/, dovecot-keywords
   std::map<std::string, int64_t> keywords_applied_;  // dovecot-keywords mtime the flags reflect

@@ -48,14 +48,14 @@ void Writer::loop() {
     try {
       store::Transaction tx(db_);
       for (size_t i = 0; i < batch.size(); ++i) {
-        db_.exec("SAVEPOINT job");
+        db_.prepare("SAVEPOINT job").run();
         try {
           batch[i].job(db_);
-          db_.exec("RELEASE job");
+          db_.prepare("RELEASE job").run();
         } catch (...) {
           errors[i] = std::current_exception();
-          db_.exec("ROLLBACK TO job");
-          db_.exec("RELEASE job");
+          db_.prepare("ROLLBACK TO job").run();
+          db_.prepare("RELEASE job").run();
         }
       }
       tx.commit();

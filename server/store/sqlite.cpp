@@ -1,5 +1,7 @@
 #include "store/sqlite.h"
 
+#include <mutex>
+
 namespace postern::store {
 
 namespace {
@@ -14,7 +16,15 @@ Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
 }
 
 Stmt::~Stmt() {
-  if (stmt_) sqlite3_finalize(stmt_);
+  if (!stmt_) return;
+  if (slot_ && !*slot_) {
+    // Back to the cache, holding no read snapshot and no bound copies.
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *slot_ = stmt_;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
 }
 
 Stmt& Stmt::bind(int idx, std::string_view text) {
@@ -64,6 +74,10 @@ int64_t Stmt::integer(int col) const { return sqlite3_column_int64(stmt_, col); 
 bool Stmt::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 Db::Db(const std::string& path, bool read_only) {
+  // SQLite's memory statistics take a global mutex on every allocation, which all the
+  // session threads share; nothing reads them. Only possible before SQLite initializes.
+  static std::once_flag configured;
+  std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   flags |= SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
@@ -92,7 +106,27 @@ Db::Db(const std::string& path, bool read_only) {
 }
 
 Db::~Db() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
   if (db_) sqlite3_close_v2(db_);
+}
+
+Stmt Db::prepare(std::string_view sql) {
+  // A bound on what a connection keeps: the SQL texts are the program's own (constants and
+  // a few built from fixed parts), far fewer than this.
+  constexpr size_t kMaxCached = 128;
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    if (cache_.size() >= kMaxCached) return Stmt(db_, sql);
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &stmt, nullptr) != SQLITE_OK)
+      fail(db_, "prepare '" + std::string(sql) + "'");
+    it = cache_.emplace(std::string(sql), nullptr).first;
+    return Stmt(db_, stmt, &it->second);
+  }
+  if (!it->second) return Stmt(db_, sql);  // in use: this one is compiled afresh
+  sqlite3_stmt* stmt = it->second;
+  it->second = nullptr;
+  return Stmt(db_, stmt, &it->second);
 }
 
 void Db::exec(std::string_view sql) {
@@ -105,19 +139,19 @@ void Db::exec(std::string_view sql) {
   }
 }
 
-Transaction::Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Db& db) : db_(db) { db_.prepare("BEGIN IMMEDIATE").run(); }
 
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      db_.prepare("ROLLBACK").run();
     } catch (...) {
     }
   }
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.prepare("COMMIT").run();
   done_ = true;
 }
 

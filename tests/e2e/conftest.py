@@ -429,6 +429,17 @@ def mailserver(daemon_factory):
     return make
 
 
+@pytest.fixture
+def admin(mailserver):
+    """(daemon, AdminApi): a `mailserver` daemon (remote mail stays queued) with the admin
+    API on, and an API client already signed in."""
+    from admin_api import AdminApi, start_admin
+    d = start_admin(mailserver)
+    api = AdminApi(d)
+    api.login()
+    return d, api
+
+
 def b64(text):
     return base64.b64encode(text.encode() if isinstance(text, str) else text).decode()
 

@@ -3,17 +3,7 @@ or re-passworded through the API authenticates with that password; passwords nev
 import smtplib
 import ssl
 
-import pytest
-
-from admin_api import AdminApi, start_admin
-
-
-@pytest.fixture
-def admin(mailserver):
-    d = start_admin(mailserver)
-    api = AdminApi(d)
-    api.login()
-    return d, api
+from admin_api import AdminApi
 
 
 def smtp_login(d, user, password):

@@ -2,18 +2,7 @@
 against mail really waiting in the daemon's queue."""
 import time
 
-import pytest
-
-from admin_api import AdminApi, start_admin
 from conftest import LAN_IP
-
-
-@pytest.fixture
-def admin(mailserver):
-    d = start_admin(mailserver)  # mailserver keeps remote mail queued (smart host that refuses)
-    api = AdminApi(d)
-    api.login()
-    return d, api
 
 
 def queue_two(d):

@@ -1,18 +1,8 @@
 """Relay control and routing tables through the admin API: trusted networks change who may
 relay at once; relay domains, smart-host rules and host credentials; passwords never return;
 networks that would open the relay are refused."""
-import pytest
 
-from admin_api import AdminApi, start_admin
 from conftest import OUTSIDE_IP
-
-
-@pytest.fixture
-def admin(mailserver):
-    d = start_admin(mailserver)
-    api = AdminApi(d)
-    api.login()
-    return d, api
 
 
 def may_relay(d, source):

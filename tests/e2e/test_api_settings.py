@@ -5,16 +5,8 @@ import socket
 
 import pytest
 
-from admin_api import AdminApi, start_admin, wait_reload
+from admin_api import wait_reload
 from conftest import OUTSIDE_IP
-
-
-@pytest.fixture
-def admin(mailserver):
-    d = start_admin(mailserver)
-    api = AdminApi(d)
-    api.login()
-    return d, api
 
 
 def test_schema_is_the_registry(admin):

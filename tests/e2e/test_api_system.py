@@ -6,17 +6,7 @@ import ssl
 import subprocess
 import time
 
-import pytest
 
-from admin_api import AdminApi, start_admin
-
-
-@pytest.fixture
-def admin(mailserver):
-    d = start_admin(mailserver)
-    api = AdminApi(d)
-    api.login()
-    return d, api
 
 
 def make_pair(tmp_path, name, cn):

@@ -9,9 +9,7 @@ import ssl
 import subprocess
 import time
 
-import pytest
-
-from admin_api import AdminApi, start_admin, wait_reload
+from admin_api import wait_reload
 from conftest import OUTSIDE_IP, tls_context
 
 
@@ -73,14 +71,6 @@ def verify_with_s_client(port, ca_file, starttls=None):
     if starttls:
         args += ["-starttls", starttls]
     return subprocess.run(args, input="", capture_output=True, text=True, timeout=30)
-
-
-@pytest.fixture
-def admin(mailserver):
-    d = start_admin(mailserver)
-    api = AdminApi(d)
-    api.login()
-    return d, api
 
 
 def test_chain_uploaded_out_of_order_is_served_in_order(admin, tmp_path):

@@ -129,7 +129,6 @@ void Server::external_change(const std::string& user, const std::string& folder)
   if (!store) return;
   try {
     bool any = store->sync(folder, true);
-    store->release();
     if (any) changed(user, folder, nullptr);
   } catch (const std::exception& e) {
     log::write(log::Service::Daemon, "-", std::string("IMAP index sync failed for ") + user + ": " + e.what());
@@ -158,7 +157,6 @@ void Server::files_changed(const std::vector<MaildirWatch::Event>& events) {
     if (!store) continue;
     try {
       if (!store->index_explains(e.folder, e.in_new, e.name, e.created)) stale.insert({e.user, e.folder});
-      store->release();
     } catch (const std::exception&) {
       stale.insert({e.user, e.folder});  // a folder renamed away: the sync says what to log
     }

@@ -160,7 +160,6 @@ void Session::handle_line(const std::string& wire) {
     no(cmd->tag, "[SERVERBUG] Internal error; the details are in the server log");
     fetch_.reset();
   }
-  if (store_) store_->release();
   reader_.set_max_literal(max_literal());
 }
 

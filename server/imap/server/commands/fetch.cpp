@@ -137,7 +137,6 @@ void Session::continue_fetch() {
     send(out + ")\r\n");
   }
   if (seen_changed) notify_others();
-  store_->release();
   if (job.next < job.indexes.size()) {
     set_paused(true);  // more once the client has read this much
     return;
