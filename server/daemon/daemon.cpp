@@ -134,7 +134,7 @@ class Server {
         acceptor_([this](int fd, const std::string& ip, const net::Endpoint& ep) { on_connection(fd, ip, ep); }, stop_fd_),
         imap_({verifier_, notifier_, dir.mail(), [this] { return current(); }, [this] { return certificates_.modern(); }}),
         admin_(settings_, directory_, relay_tables_, queue_, {dir.tls(), dir.logs(), dir.dkim()},
-               {[this] { runner_.notify(); }, [this] { certificate_changed_ = true; },
+               {[this] { runner_.rescan(); }, [this] { certificate_changed_ = true; },
                 [this](const std::string& day) { return tls_reports_.send(day, true); }},
                {&access_tables_, &spf_cache_}),
         api_({admin_, [this] { return current(); },

@@ -43,6 +43,32 @@ CREATE INDEX envelopes_message ON envelopes(message_id);
     "ALTER TABLE envelopes ADD COLUMN warned INTEGER NOT NULL DEFAULT 0;",
     // 3: RequireTLS (RFC 8689): why this recipient may only travel over validated TLS.
     "ALTER TABLE envelopes ADD COLUMN require_tls TEXT NOT NULL DEFAULT '';",
+    // 4: envelope ids never reused (AUTOINCREMENT), so the runner can ask for what is new
+    // since its last scan instead of rereading the whole queue each time mail arrives.
+    R"sql(
+CREATE TABLE envelopes_v4 (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id TEXT NOT NULL REFERENCES messages(id),
+  recipient TEXT NOT NULL,
+  original TEXT NOT NULL,
+  route TEXT NOT NULL,
+  mailbox TEXT NOT NULL,
+  transport TEXT NOT NULL DEFAULT '',
+  held INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_try INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  warned INTEGER NOT NULL DEFAULT 0,
+  require_tls TEXT NOT NULL DEFAULT '');
+INSERT INTO envelopes_v4 (id, message_id, recipient, original, route, mailbox, transport, held, attempts, next_try,
+                          last_error, warned, require_tls)
+  SELECT id, message_id, recipient, original, route, mailbox, transport, held, attempts, next_try, last_error, warned,
+         require_tls FROM envelopes;
+DROP TABLE envelopes;
+ALTER TABLE envelopes_v4 RENAME TO envelopes;
+CREATE INDEX envelopes_due ON envelopes(route, next_try);
+CREATE INDEX envelopes_message ON envelopes(message_id);
+)sql",
 };
 
 Envelope read_envelope(store::Stmt& st) {
@@ -126,6 +152,23 @@ std::vector<Envelope> QueueStore::due(Route route, int64_t now, size_t limit) {
   std::vector<Envelope> out;
   while (st.step()) out.push_back(read_envelope(st));
   return out;
+}
+
+std::vector<Envelope> QueueStore::due_after(Route route, int64_t after_id, int64_t now, size_t limit) {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  auto st = reader_.prepare(std::string(kEnvelopeColumns) +
+                            "WHERE e.id > ? AND e.route = ? AND e.next_try <= ? AND e.held = 0 ORDER BY e.id LIMIT ?");
+  st.bind(1, after_id).bind(2, route_name(route)).bind(3, now).bind(4, int64_t(limit));
+  std::vector<Envelope> out;
+  while (st.step()) out.push_back(read_envelope(st));
+  return out;
+}
+
+int64_t QueueStore::last_envelope_id() {
+  std::lock_guard<std::mutex> lock(read_mu_);
+  // AUTOINCREMENT's high-water mark outlives the rows: a drained queue still says it.
+  auto st = reader_.prepare("SELECT max(seq) FROM sqlite_sequence WHERE name = 'envelopes'");
+  return st.step() ? st.integer(0) : 0;
 }
 
 std::optional<std::string> QueueStore::body(const std::string& message_id) {

@@ -25,6 +25,11 @@ class QueueStore {
   std::future<void> enqueue(Message msg);
   // Recipients whose next try is due, oldest first, skipping `route` others.
   std::vector<Envelope> due(Route route, int64_t now, size_t limit);
+  // The same, among envelopes queued after `after_id` only (ids only grow: never reused),
+  // in id order: what is new since a scan saw `after_id`.
+  std::vector<Envelope> due_after(Route route, int64_t after_id, int64_t now, size_t limit);
+  // The highest envelope id queued so far (0 for none).
+  int64_t last_envelope_id();
   std::optional<std::string> body(const std::string& message_id);
   std::vector<Envelope> list();
   std::vector<Envelope> envelopes_of(const std::string& message_id);

@@ -39,6 +39,14 @@ void Runner::notify() {
   wake_.notify_one();
 }
 
+void Runner::rescan() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    poked_ = rescan_ = true;
+  }
+  wake_.notify_one();
+}
+
 void Runner::set_policy(const RetryPolicy& p) {
   std::lock_guard<std::mutex> lock(mu_);
   policy_ = p;
@@ -54,17 +62,36 @@ void Runner::schedule_loop() {
   // ones also share an SMTP connection.
   constexpr size_t kLocalMessagesPerTask = 32;
   constexpr size_t kRemoteMessagesPerTask = 16;
+  constexpr size_t kScanLimit = 512;
+  using Clock = std::chrono::steady_clock;
+  // Per route: its envelopes up to this id were offered by an earlier scan.
+  std::map<Route, int64_t> seen_up_to;
+  try {
+    auto last = store_.last_envelope_id();
+    for (const auto& [route, agent] : agents_) seen_up_to[route] = last;
+  } catch (const std::exception& e) {
+    log::write(log::Service::Delivery, "-", std::string("queue scan failed: ") + e.what());
+  }
+  auto last_whole = Clock::now();
   std::unique_lock<std::mutex> lock(mu_);
   while (!stopping_) {
-    poked_ = false;
+    const bool whole = rescan_ || Clock::now() - last_whole >= std::chrono::seconds(1);
+    poked_ = rescan_ = false;
     lock.unlock();
+    if (whole) last_whole = Clock::now();
+    bool full_page = false;  // a scan stopped at kScanLimit: there is more to read
     // (destination, message id) -> envelopes, in scan order (oldest first).
     std::vector<std::pair<std::string, std::vector<Envelope>>> found;
     std::map<std::pair<std::string, std::string>, size_t> index;
     std::map<std::string, Route> route_of;
     try {
       for (const auto& [route, agent] : agents_) {
-        for (auto& env : store_.due(route, std::time(nullptr), 512)) {
+        auto now = std::time(nullptr);
+        auto& seen = seen_up_to[route];
+        auto envs = whole ? store_.due(route, now, kScanLimit) : store_.due_after(route, seen, now, kScanLimit);
+        full_page = full_page || envs.size() == kScanLimit;
+        for (auto& env : envs) {
+          if (!whole) seen = std::max(seen, env.id);
           auto at = env.recipient.rfind('@');
           std::string destination = std::string(route_name(route)) + "/" + env.transport + "/" +
                                     (route == Route::Local ? "" : env.recipient.substr(at + 1));
@@ -84,10 +111,12 @@ void Runner::schedule_loop() {
     }
     lock.lock();
     std::map<std::string, size_t> filling;  // destination -> index in tasks_ still being filled
+    bool took_any = false;
     for (auto& [destination, envs] : found) {
       envs.erase(std::remove_if(envs.begin(), envs.end(), [&](const Envelope& e) { return in_flight_.count(e.id) > 0; }),
                  envs.end());
       if (envs.empty()) continue;
+      took_any = true;
       for (const auto& e : envs) in_flight_.insert(e.id);
       Route route = route_of[destination];
       size_t cap = route == Route::Local ? kLocalMessagesPerTask : kRemoteMessagesPerTask;
@@ -100,6 +129,11 @@ void Runner::schedule_loop() {
       filling[destination] = tasks_.size() - 1;
     }
     if (!tasks_.empty()) work_.notify_all();
+    // A whole read that filled its page with new work leaves more behind: read again when
+    // this batch is done (worker_loop), so a backlog drains at the speed of delivery. New
+    // mail beyond one page is read at once.
+    if (whole) backlog_ = full_page && took_any;
+    if (!whole && full_page) poked_ = true;
     // Re-scan when poked, or once a second for retries whose time has come.
     wake_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || poked_; });
   }
@@ -143,10 +177,10 @@ void Runner::worker_loop() {
     for (const auto& msg : task.messages)
       for (const auto& e : msg) in_flight_.erase(e.id);
     work_.notify_all();  // a destination slot is free again
-    if (tasks_.empty()) {
-      // The batch is done: scan again now rather than at the next tick, so a backlog drains
-      // at the speed of delivery, not at one scan per second.
-      poked_ = true;
+    if (tasks_.empty() && backlog_) {
+      // The batch is done and the queue holds more than the last read took: read again now
+      // rather than at the next tick, so a backlog drains at the speed of delivery.
+      poked_ = rescan_ = true;
       wake_.notify_one();
     }
   }

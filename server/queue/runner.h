@@ -64,7 +64,8 @@ class Runner {
   ~Runner();
   void start();
   void stop();    // finishes deliveries in progress, then returns
-  void notify();  // new mail is queued: look now instead of at the next tick
+  void notify();  // new mail is queued: look for it now instead of at the next tick
+  void rescan();  // queued mail changed (retry, release): read the whole queue now
   void set_policy(const RetryPolicy& p);
 
  private:
@@ -88,7 +89,11 @@ class Runner {
   int worker_count_;
   std::mutex mu_;
   std::condition_variable wake_, work_;
-  bool stopping_ = false, poked_ = false;
+  // Mail announced by notify() is found by asking the queue for envelopes newer than the
+  // last seen (cheap: a few rows); the whole queue, where most rows are already being
+  // delivered under load, is read at most once a second, at rescan(), and again as soon
+  // as a batch is done while the last whole read found more than one scan takes.
+  bool stopping_ = false, poked_ = false, rescan_ = true, backlog_ = false;
   RetryPolicy policy_;
   std::vector<Task> tasks_;
   std::set<int64_t> in_flight_;

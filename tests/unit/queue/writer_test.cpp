@@ -61,3 +61,34 @@ TEST(QueueStore, EnqueueListDeliver) {
   q.mark_delivered({remote[0].id}).get();
   EXPECT_FALSE(q.body("Q1"));
 }
+
+// The runner finds new mail by asking for envelopes newer than the last it saw: that needs
+// ids that are never given again, even after the newest envelopes left a drained queue.
+TEST(QueueStore, EnvelopeIdsOnlyGrowSoNewMailIsFoundAfterTheLastSeen) {
+  std::string dir = postern::test::make_temp_dir("qid");
+  queue::QueueStore q(dir);
+  auto message = [](const std::string& id, const std::string& rcpt) {
+    queue::Message m;
+    m.id = id;
+    m.sender = "a@b.test";
+    m.body = "Subject: x\r\n\r\nhi\r\n";
+    m.recipients = {{rcpt, rcpt, queue::Route::Remote, "", "direct", ""}};
+    return m;
+  };
+  const int64_t later = 4102444800;
+  EXPECT_EQ(q.last_envelope_id(), 0);
+  q.enqueue(message("Q1", "one@away.test")).get();
+  auto first = q.due(queue::Route::Remote, later, 10);
+  ASSERT_EQ(first.size(), 1u);
+  int64_t seen = q.last_envelope_id();
+  EXPECT_EQ(seen, first[0].id);
+  q.mark_delivered({first[0].id}).get();  // the queue is empty again
+  EXPECT_EQ(q.last_envelope_id(), seen);
+  q.enqueue(message("Q2", "two@away.test")).get();
+  auto fresh = q.due_after(queue::Route::Remote, seen, later, 10);
+  ASSERT_EQ(fresh.size(), 1u);
+  EXPECT_GT(fresh[0].id, seen);
+  EXPECT_EQ(fresh[0].recipient, "two@away.test");
+  EXPECT_TRUE(q.due_after(queue::Route::Remote, fresh[0].id, later, 10).empty());
+  EXPECT_TRUE(q.due_after(queue::Route::Local, seen, later, 10).empty());
+}
