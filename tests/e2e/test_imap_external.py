@@ -59,9 +59,11 @@ def test_other_programs_flag_changes_and_removals_are_heard_while_idling(mailser
         # a Maildir tool marks the first message seen and flagged: its name's info changes
         first, second = files
         os.rename(box / "cur" / first, box / "cur" / (first + "FS"))
-        lines = read_until(c, lambda l: b" FETCH " in l, timeout=30)
+        # (An IMAP server may send other untagged FETCH lines at any time: wait for the one
+        # that carries the new flags.)
+        lines = read_until(c, lambda l: b" FETCH " in l and b"\\Flagged" in l, timeout=30)
         # (recent in this session, the first to select them)
-        assert lines[-1] == b"* 1 FETCH (UID 1 FLAGS (\\Flagged \\Seen \\Recent))\r\n"
+        assert lines[-1] == b"* 1 FETCH (UID 1 FLAGS (\\Flagged \\Seen \\Recent))\r\n", lines
         # ... and removes the second
         os.unlink(box / "cur" / second)
         lines = read_until(c, lambda l: l.endswith(b" EXPUNGE\r\n"), timeout=30)
